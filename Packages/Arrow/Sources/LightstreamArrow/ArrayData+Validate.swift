@@ -1,0 +1,261 @@
+import Vec64
+
+extension ArrayData {
+    /// Checks the whole structure against the type, recursively: buffer sizes for length and
+    /// offset, the null count, offsets monotonic and in bounds, child lengths, dictionary indices
+    /// in range, union type ids, run ends increasing, and UTF-8 where the type says so.
+    ///
+    /// After it succeeds, every accessor of every typed view stays inside the buffers.
+    ///
+    /// - Parameter path: the field path to name in errors (for example the column name).
+    /// - Throws: ``ArrowValidationError`` naming the field path, the slot and what is wrong.
+    public func validate(path: [String] = []) throws(ArrowValidationError) {
+        var validator = Validator(path: path)
+        try validator.validate(self)
+    }
+}
+
+/// Walks an array and its children; carries the field path for error messages.
+struct Validator {
+    var path: [String]
+
+    func fail(_ kind: ArrowValidationError.Kind, at index: Int? = nil) -> ArrowValidationError {
+        ArrowValidationError(path: path, index: index, kind: kind)
+    }
+
+    mutating func validateChild(_ child: ArrayData, named name: String) throws(ArrowValidationError) {
+        path.append(name)
+        defer { path.removeLast() }
+        try validate(child)
+    }
+
+    mutating func validate(_ a: ArrayData) throws(ArrowValidationError) {
+        guard a.length >= 0, a.offset >= 0, !a.offset.addingReportingOverflow(a.length).overflow else {
+            throw fail(.negativeLengthOrOffset(length: a.length, offset: a.offset))
+        }
+        let end = a.offset + a.length
+        let layout = a.type.layout
+        try validateType(a.type)
+        // Validity bitmap and null count.
+        if let validity = a.validity {
+            guard layout.hasValidity else { throw fail(.unexpectedValidity) }
+            try requireBytes(validity, (end + 7) / 8, "validity")
+            if let declared = a.knownNullCount {
+                let actual = (try? Bitmap(buffer: validity, bitOffset: a.offset, count: a.length))?.unsetBitCount ?? 0
+                guard declared == actual else { throw fail(.nullCountMismatch(declared: declared, actual: actual)) }
+            }
+        }
+        // Buffers.
+        if case .binaryView = layout {
+            guard a.buffers.count >= 1 else { throw fail(.wrongBufferCount(expected: 1, actual: a.buffers.count)) }
+        } else {
+            guard a.buffers.count == layout.fixedBufferCount else {
+                throw fail(.wrongBufferCount(expected: layout.fixedBufferCount, actual: a.buffers.count))
+            }
+        }
+        let expectedChildren: Int = switch a.type {
+        case .list, .largeList, .listView, .largeListView, .fixedSizeList, .map: 1
+        case let .struct(fields): fields.count
+        case let .union(_, fields, _): fields.count
+        case .runEndEncoded: 2
+        default: 0
+        }
+        guard a.children.count == expectedChildren else {
+            throw fail(.wrongChildCount(expected: expectedChildren, actual: a.children.count))
+        }
+
+        switch layout {
+        case .null:
+            break
+        case .bitPacked:
+            try requireBytes(a.buffers[0], (end + 7) / 8, "values")
+        case let .fixedWidth(width):
+            try requireBytes(a.buffers[0], end * width, "values")
+        case let .variableBinary(width):
+            let dataCount = a.buffers[1].count
+            try validateOffsets(a, width: width, bound: dataCount)
+            if a.type == .utf8 || a.type == .largeUtf8 {
+                try a.buffers[1].withUnsafeBytes { (data) throws(ArrowValidationError) in
+                    for i in 0..<a.length where a.isValid(i) {
+                        let r = a.binaryRange(at: i)
+                        guard isValidUTF8(UnsafeRawBufferPointer(rebasing: data[r])) else { throw fail(.invalidUTF8, at: i) }
+                    }
+                }
+            }
+        case .binaryView:
+            try validateViews(a)
+        case let .list(width):
+            let child = a.children[0]
+            try validateOffsets(a, width: width, bound: child.length)
+            if case .map = a.type { try validateMapEntries(a) }
+            try validateChild(child, named: a.type.children[0].name)
+        case let .listView(width):
+            try requireBytes(a.buffers[0], end * width, "offsets")
+            try requireBytes(a.buffers[1], end * width, "sizes")
+            let child = a.children[0]
+            for i in 0..<a.length where a.isValid(i) {
+                let start = a.offsetValue(buffer: 0, width: width, at: a.offset + i)
+                let size = a.offsetValue(buffer: 1, width: width, at: a.offset + i)
+                guard start >= 0, size >= 0, start <= child.length - size else {
+                    throw fail(.offsetOutOfBounds(value: start &+ size, bound: child.length), at: i)
+                }
+            }
+            try validateChild(child, named: a.type.children[0].name)
+        case let .fixedSizeList(size):
+            let (needed, overflow) = end.multipliedReportingOverflow(by: size)
+            guard !overflow, a.children[0].length >= needed else {
+                throw fail(.childTooShort(needed: needed, actual: a.children[0].length))
+            }
+            try validateChild(a.children[0], named: a.type.children[0].name)
+        case .struct:
+            for (child, field) in zip(a.children, a.type.children) {
+                guard child.length >= end else { throw fail(.childTooShort(needed: end, actual: child.length)) }
+                try validateChild(child, named: field.name)
+            }
+        case let .union(mode):
+            try validateUnion(a, mode: mode)
+        case let .dictionary(width):
+            try requireBytes(a.buffers[0], end * width, "indices")
+            guard let dictionary = a.dictionary else { throw fail(.missingDictionary) }
+            for i in 0..<a.length where a.isValid(i) {
+                let index = a.integerValue(at: i)
+                guard index >= 0 && index < dictionary.length else {
+                    throw fail(.dictionaryIndexOutOfRange(index: index, dictionaryLength: dictionary.length), at: i)
+                }
+            }
+            try validateChild(dictionary, named: "dictionary")
+        case .runEndEncoded:
+            try validateRunEnds(a)
+        }
+    }
+
+    func requireBytes(_ buffer: Buffer, _ needed: Int, _ name: String) throws(ArrowValidationError) {
+        guard buffer.count >= needed else { throw fail(.bufferTooSmall(buffer: name, needed: needed, actual: buffer.count)) }
+    }
+
+    func validateType(_ type: DataType) throws(ArrowValidationError) {
+        switch type {
+        case let .decimal32(p, s) where !(1...9).contains(p) || s > p,
+             let .decimal64(p, s) where !(1...18).contains(p) || s > p,
+             let .decimal128(p, s) where !(1...38).contains(p) || s > p,
+             let .decimal256(p, s) where !(1...76).contains(p) || s > p:
+            throw fail(.invalidType("\(type): precision or scale out of range"))
+        case let .fixedSizeBinary(width) where width < 0:
+            throw fail(.invalidType("negative byte width \(width)"))
+        case let .fixedSizeList(_, size) where size < 0:
+            throw fail(.invalidType("negative list size \(size)"))
+        case .time32(.microsecond), .time32(.nanosecond), .time64(.second), .time64(.millisecond):
+            throw fail(.invalidType("\(type) has a unit its width cannot hold"))
+        case let .dictionary(index, _, _) where !index.isInteger:
+            throw fail(.invalidType("dictionary index type \(index) is not an integer"))
+        case let .union(_, fields, typeIDs) where fields.count != typeIDs.count || Set(typeIDs).count != typeIDs.count || typeIDs.contains { $0 < 0 }:
+            throw fail(.invalidType("union type ids \(typeIDs) do not match \(fields.count) children"))
+        case let .map(entries, _):
+            guard case let .struct(kv) = entries.type, kv.count == 2 else {
+                throw fail(.invalidType("map entries must be a struct of key and value"))
+            }
+        case let .runEndEncoded(runEnds, _) where ![.int16, .int32, .int64].contains(runEnds.type):
+            throw fail(.invalidType("run ends type \(runEnds.type) is not int16, int32 or int64"))
+        default:
+            break
+        }
+    }
+
+    /// Offsets: `length + 1` entries from `offset`, non-decreasing, within `0...bound`.
+    func validateOffsets(_ a: ArrayData, width: Int, bound: Int) throws(ArrowValidationError) {
+        if a.length == 0 && a.buffers[0].count == 0 { return }
+        try requireBytes(a.buffers[0], (a.offset + a.length + 1) * width, "offsets")
+        var previous = a.offsetValue(buffer: 0, width: width, at: a.offset)
+        guard previous >= 0 && previous <= bound else { throw fail(.offsetOutOfBounds(value: previous, bound: bound), at: 0) }
+        for i in 0..<a.length {
+            let next = a.offsetValue(buffer: 0, width: width, at: a.offset + i + 1)
+            guard next >= previous else { throw fail(.offsetsNotMonotonic(previous: previous, next: next), at: i) }
+            guard next <= bound else { throw fail(.offsetOutOfBounds(value: next, bound: bound), at: i) }
+            previous = next
+        }
+    }
+
+    func validateViews(_ a: ArrayData) throws(ArrowValidationError) {
+        try requireBytes(a.buffers[0], (a.offset + a.length) * 16, "views")
+        let isUTF8 = a.type == .utf8View
+        for i in 0..<a.length where a.isValid(i) {
+            let base = (a.offset + i) * 4
+            let length = Int(a.buffers[0].load(Int32.self, at: base))
+            guard length >= 0 else { throw fail(.offsetOutOfBounds(value: length, bound: Int(Int32.max)), at: i) }
+            if length > 12 {
+                let bufferIndex = Int(a.buffers[0].load(Int32.self, at: base + 2))
+                let start = Int(a.buffers[0].load(Int32.self, at: base + 3))
+                guard bufferIndex >= 0 && bufferIndex + 1 < a.buffers.count else {
+                    throw fail(.viewBufferIndexOutOfRange(index: bufferIndex, bufferCount: a.buffers.count - 1), at: i)
+                }
+                let data = a.buffers[bufferIndex + 1]
+                guard start >= 0 && start <= data.count - length else {
+                    throw fail(.offsetOutOfBounds(value: start + length, bound: data.count), at: i)
+                }
+                guard a.buffers[0].slice((base + 1) * 4..<(base + 2) * 4) == data.slice(start..<(start + 4)) else {
+                    throw fail(.viewPrefixMismatch, at: i)
+                }
+            }
+            if isUTF8 {
+                let valid = a.binaryValue(at: i).withUnsafeBytes { isValidUTF8($0) }
+                guard valid else { throw fail(.invalidUTF8, at: i) }
+            }
+        }
+    }
+
+    func validateMapEntries(_ a: ArrayData) throws(ArrowValidationError) {
+        let keys = a.children[0].children.first
+        guard let keys else { return }
+        let entries = a.children[0]
+        for i in 0..<a.length where a.isValid(i) {
+            for j in a.listRange(at: i) where keys.length > entries.offset + j && keys.isNull(entries.offset + j) {
+                throw fail(.nullMapKey, at: i)
+            }
+        }
+    }
+
+    mutating func validateUnion(_ a: ArrayData, mode: UnionMode) throws(ArrowValidationError) {
+        guard a.validity == nil else { throw fail(.unexpectedValidity) }
+        let end = a.offset + a.length
+        try requireBytes(a.buffers[0], end, "type ids")
+        if mode == .dense { try requireBytes(a.buffers[1], end * 4, "offsets") }
+        guard case let .union(_, fields, typeIDs) = a.type else { return }
+        if mode == .sparse {
+            for child in a.children where child.length < end {
+                throw fail(.childTooShort(needed: end, actual: child.length))
+            }
+        }
+        for i in 0..<a.length {
+            let typeID = a.buffers[0].load(Int8.self, at: a.offset + i)
+            guard let child = typeIDs.firstIndex(of: typeID) else { throw fail(.invalidUnionTypeID(typeID), at: i) }
+            if mode == .dense {
+                let childOffset = Int(a.buffers[1].load(Int32.self, at: a.offset + i))
+                guard childOffset >= 0 && childOffset < a.children[child].length else {
+                    throw fail(.offsetOutOfBounds(value: childOffset, bound: a.children[child].length), at: i)
+                }
+            }
+        }
+        for (child, field) in zip(a.children, fields) {
+            try validateChild(child, named: field.name)
+        }
+    }
+
+    mutating func validateRunEnds(_ a: ArrayData) throws(ArrowValidationError) {
+        guard a.validity == nil else { throw fail(.unexpectedValidity) }
+        let runEnds = a.children[0], values = a.children[1]
+        try validateChild(runEnds, named: "run_ends")
+        try validateChild(values, named: "values")
+        guard runEnds.nullCount == 0 else { throw fail(.nullRunEnd) }
+        guard values.length >= runEnds.length else { throw fail(.childTooShort(needed: runEnds.length, actual: values.length)) }
+        var previous = 0
+        for i in 0..<runEnds.length {
+            let next = runEnds.integerValue(at: i)
+            guard next > previous else { throw fail(.runEndsNotIncreasing(previous: previous, next: next), at: i) }
+            previous = next
+        }
+        let needed = a.offset + a.length
+        if a.length > 0 {
+            guard previous >= needed else { throw fail(.runEndsTooShort(lastRunEnd: previous, needed: needed)) }
+        }
+    }
+}

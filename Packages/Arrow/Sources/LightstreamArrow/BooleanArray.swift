@@ -1,0 +1,42 @@
+import Vec64
+
+/// A typed view of a boolean array: bit-packed values plus validity.
+public struct BooleanArray: ArrowArrayView, RandomAccessCollection, Equatable, ExpressibleByArrayLiteral {
+    public let data: ArrayData
+    /// The value bits of this array's slots (null slots hold unspecified bits).
+    public let values: Bitmap
+    let validity: Bitmap?
+
+    public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
+        try ArrowTypeMismatch.check(data.type == .boolean, Self.self, data)
+        try ArrowTypeMismatch.checkBuffer(data, 0, bytes: (data.offset + data.length + 7) / 8, Self.self)
+        self.data = data
+        values = try! Bitmap(buffer: data.buffers[0], bitOffset: data.offset, count: data.length)
+        validity = data.validityBitmap
+    }
+
+    /// A boolean array of `values`, `nil` for null.
+    public init(_ values: some Sequence<Bool?>) {
+        var builder = BooleanBuilder()
+        for value in values { builder.append(value) }
+        self = try! BooleanArray(builder.finish())
+    }
+
+    public init(arrayLiteral elements: Bool?...) { self.init(elements) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { data.length }
+
+    /// The value in slot `index`, or `nil` when it is null.
+    public subscript(index: Int) -> Bool? {
+        precondition(index >= 0 && index < endIndex, "BooleanArray: index out of range")
+        if let validity, !validity.unchecked(index) { return nil }
+        return values.unchecked(index)
+    }
+
+    /// The number of `true` values among the valid slots.
+    public var trueCount: Int {
+        if let validity { return (values & validity).setBitCount }
+        return values.setBitCount
+    }
+}

@@ -1,0 +1,132 @@
+/// Why a record batch or table could not be assembled.
+public enum ArrowSchemaError: Error, Equatable, Sendable, CustomStringConvertible {
+    case columnCountMismatch(fields: Int, columns: Int)
+    case columnLengthMismatch(column: String, expected: Int, actual: Int)
+    case columnTypeMismatch(column: String, expected: DataType, actual: DataType)
+    case schemaMismatch(batch: Int)
+    case noSuchColumn(String)
+
+    public var description: String {
+        switch self {
+        case let .columnCountMismatch(f, c): "schema has \(f) fields but \(c) columns were given"
+        case let .columnLengthMismatch(name, e, a): "column '\(name)' has \(a) rows, expected \(e)"
+        case let .columnTypeMismatch(name, e, a): "column '\(name)' is \(a), schema says \(e)"
+        case let .schemaMismatch(i): "batch \(i) has a different schema from the table"
+        case let .noSuchColumn(name): "no column named '\(name)'"
+        }
+    }
+}
+
+/// Columns of equal length under a schema: the unit Arrow IPC streams and files carry.
+public struct RecordBatch: Sendable, Equatable {
+    public let schema: Schema
+    public let columns: [ArrayData]
+    /// The number of rows.
+    public let length: Int
+
+    /// A batch of `columns` under `schema`; the columns must match the fields in number, type
+    /// and length.
+    public init(schema: Schema, columns: [any ArrayDataConvertible]) throws(ArrowSchemaError) {
+        let data = columns.map(\.data)
+        guard data.count == schema.fields.count else {
+            throw .columnCountMismatch(fields: schema.fields.count, columns: data.count)
+        }
+        let length = data.first?.length ?? 0
+        for (field, column) in zip(schema.fields, data) {
+            guard column.type == field.type else {
+                throw .columnTypeMismatch(column: field.name, expected: field.type, actual: column.type)
+            }
+            guard column.length == length else {
+                throw .columnLengthMismatch(column: field.name, expected: length, actual: column.length)
+            }
+        }
+        self.schema = schema
+        self.columns = data
+        self.length = length
+    }
+
+    /// A batch of named columns; each field takes its column's type and is nullable.
+    public init(_ columns: KeyValuePairs<String, any ArrayDataConvertible>) throws(ArrowSchemaError) {
+        try self.init(schema: Schema(columns.map { Field($0.key, $0.value.data.type) }), columns: columns.map(\.value))
+    }
+
+    /// The number of columns.
+    public var columnCount: Int { columns.count }
+
+    /// The column of the first field named `name`.
+    public func column(named name: String) throws(ArrowSchemaError) -> ArrayData {
+        guard let index = schema.index(of: name) else { throw .noSuchColumn(name) }
+        return columns[index]
+    }
+
+    /// The rows `range` as a batch sharing every buffer. O(columns), no copy.
+    public func slice(_ range: Range<Int>) -> RecordBatch {
+        try! RecordBatch(schema: schema, columns: columns.map { $0.slice(range) })
+    }
+
+    /// Validates every column (see ``ArrayData/validate(path:)``), naming the column in errors.
+    public func validate() throws(ArrowValidationError) {
+        for (field, column) in zip(schema.fields, columns) {
+            try column.validate(path: [field.name])
+        }
+    }
+
+    /// Equal schemas and logically equal columns.
+    public static func == (lhs: RecordBatch, rhs: RecordBatch) -> Bool {
+        lhs.schema == rhs.schema && lhs.length == rhs.length
+            && zip(lhs.columns, rhs.columns).allSatisfy { $0.logicallyEquals($1) }
+    }
+}
+
+/// A named sequence of record batches sharing one schema.
+public struct Table: Sendable, Equatable {
+    public var name: String
+    public let schema: Schema
+    public let batches: [RecordBatch]
+
+    /// A table of `batches`, which must all have `schema`.
+    public init(name: String = "", schema: Schema, batches: [RecordBatch]) throws(ArrowSchemaError) {
+        for (i, batch) in batches.enumerated() where batch.schema != schema {
+            throw .schemaMismatch(batch: i)
+        }
+        self.name = name
+        self.schema = schema
+        self.batches = batches
+    }
+
+    /// A table of batches with the first batch's schema.
+    public init(name: String = "", batches: [RecordBatch]) throws(ArrowSchemaError) {
+        try self.init(name: name, schema: batches.first?.schema ?? Schema([]), batches: batches)
+    }
+
+    /// The total number of rows.
+    public var rowCount: Int { batches.reduce(0) { $0 + $1.length } }
+
+    /// The chunks of column `index`, one per batch.
+    public func column(_ index: Int) -> [ArrayData] { batches.map { $0.columns[index] } }
+
+    /// Validates every batch.
+    public func validate() throws(ArrowValidationError) {
+        for batch in batches { try batch.validate() }
+    }
+
+    /// Equal schemas and the same rows, however the rows are split into batches.
+    public static func == (lhs: Table, rhs: Table) -> Bool {
+        guard lhs.schema == rhs.schema, lhs.rowCount == rhs.rowCount else { return false }
+        return lhs.schema.fields.indices.allSatisfy { chunkedEquals(lhs.column($0), rhs.column($0)) }
+    }
+}
+
+/// Compares two chunked columns holding the same number of rows, whatever their chunking.
+func chunkedEquals(_ a: [ArrayData], _ b: [ArrayData]) -> Bool {
+    var ai = 0, aPos = 0, bi = 0, bPos = 0
+    while true {
+        while ai < a.count && aPos == a[ai].length { ai += 1; aPos = 0 }
+        while bi < b.count && bPos == b[bi].length { bi += 1; bPos = 0 }
+        if ai == a.count || bi == b.count { return ai == a.count && bi == b.count }
+        let n = min(a[ai].length - aPos, b[bi].length - bPos)
+        guard a[ai].type == b[bi].type, a[ai].rangeEquals(aPos..<(aPos + n), b[bi], otherStart: bPos) else { return false }
+        aPos += n
+        bPos += n
+    }
+}
