@@ -64,7 +64,7 @@ struct BitmapTests {
         var rng = SplitMix64(seed: seed)
         var bitmap = Bitmap()
         var model: [Bool] = []
-        for step in 0..<2000 {
+        for _ in 0..<2000 {
             let op = Int.random(in: 0..<5, using: &rng)
             switch op {
             case 0:

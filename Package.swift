@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The root package: the umbrella `Lightstream` module, the `lightstream` command-line tool,
+// the benchmarks, and one test run over every layer package's tests plus the integration suite.
+// Each layer under Packages/ is also a complete package on its own.
+
+let package = Package(
+    name: "Lightstream",
+    products: [
+        .library(name: "Lightstream", targets: ["Lightstream"]),
+        .executable(name: "lightstream", targets: ["lightstream"]),
+    ],
+    dependencies: [
+        .package(path: "Packages/Vec64"),
+        .package(path: "Packages/Arrow"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "Lightstream",
+            dependencies: [
+                .product(name: "Vec64", package: "Vec64"),
+                .product(name: "LightstreamArrow", package: "Arrow"),
+            ]
+        ),
+        .executableTarget(
+            name: "lightstream",
+            dependencies: [
+                "Lightstream",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/lightstream"
+        ),
+        .executableTarget(
+            name: "lightstream-bench",
+            dependencies: ["Lightstream"],
+            path: "Tools/Benchmarks"
+        ),
+        // The layer packages' own test suites, run from the root by `swift test`.
+        .testTarget(name: "Vec64Tests", dependencies: [.product(name: "Vec64", package: "Vec64")],
+                    path: "Packages/Vec64/Tests/Vec64Tests"),
+        .testTarget(name: "LightstreamArrowTests", dependencies: [.product(name: "LightstreamArrow", package: "Arrow")],
+                    path: "Packages/Arrow/Tests/LightstreamArrowTests"),
+        .testTarget(name: "IntegrationTests", dependencies: ["Lightstream", "lightstream"],
+                    path: "Integration/IntegrationTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

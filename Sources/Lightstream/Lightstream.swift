@@ -1,0 +1,3 @@
+// The umbrella module: `import Lightstream` brings in every layer built so far.
+@_exported import LightstreamArrow
+@_exported import Vec64
