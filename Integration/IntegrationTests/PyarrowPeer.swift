@@ -1,0 +1,37 @@
+import Foundation
+
+/// Runs Python code in the project's virtual environment (the one with pyarrow), which
+/// `Tools/scripts/setup-venv.sh` creates and `Tools/test-all.sh` names in `LIGHTSTREAM_PYTHON`.
+enum PyarrowPeer {
+    struct Unavailable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static var python: String {
+        if let path = ProcessInfo.processInfo.environment["LIGHTSTREAM_PYTHON"] { return path }
+        // `swift test` run by hand from the repository root: use .venv if it is there.
+        let local = FileManager.default.currentDirectoryPath + "/.venv/bin/python"
+        return local
+    }
+
+    /// Runs `script` with `python -c` and returns its standard output.
+    static func run(_ script: String, input: Data? = nil) throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw Unavailable(description: "no Python at \(python): run Tools/scripts/setup-venv.sh or set LIGHTSTREAM_PYTHON")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Unavailable(description: "python failed: \(String(decoding: errors, as: UTF8.self))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

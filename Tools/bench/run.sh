@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the Swift benchmarks (release build) and their pyarrow/numpy twins in one run, prints each
+# figure with the ratio Lightstream/pyarrow, and writes docs/benchmarks.md.
+#
+#   Tools/bench/run.sh [ROWS]        (default 10000000)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+rows="${1:-10000000}"
+python="$(Tools/scripts/setup-venv.sh)"
+swift build -c release --product lightstream-bench >&2
+out="$(mktemp -d)"
+.build/release/lightstream-bench "$rows" > "$out/swift.jsonl"
+"$python" Tools/bench/pyarrow_bench.py "$rows" > "$out/pyarrow.jsonl"
+"$python" Tools/bench/report.py "$out/swift.jsonl" "$out/pyarrow.jsonl" "$rows" "Tools/bench/run.sh $*" docs/benchmarks.md
+rm -rf "$out"
