@@ -10,7 +10,11 @@
 /// and-/or-combination work 64 bits at a time.
 @frozen
 public struct Bitmap: @unchecked Sendable {
-    @usableFromInline var owner: AnyObject
+    /// The allocation this bitmap may write in place when it holds the only reference; `nil` when
+    /// it views memory it does not own (it copies before its first write then).
+    @usableFromInline var storage: AlignedStorage?
+    /// Keeps viewed memory alive when `storage` is `nil`.
+    @usableFromInline var foreignOwner: AnyObject?
     /// The byte holding bit `bitOffset` is at `base`; bits are counted from `base`'s bit 0.
     @usableFromInline var base: UnsafeRawPointer
     @usableFromInline var bitOffset: Int
@@ -26,7 +30,8 @@ public struct Bitmap: @unchecked Sendable {
     }
 
     init(storage: AlignedStorage, count: Int) {
-        owner = storage
+        self.storage = storage
+        foreignOwner = nil
         base = UnsafeRawPointer(storage.base)
         bitOffset = 0
         byteLimit = storage.byteCapacity
@@ -58,7 +63,8 @@ public struct Bitmap: @unchecked Sendable {
         guard bitOffset >= 0, count >= 0, !overflow, (end &+ 7) / 8 <= buffer.count else {
             throw .outOfBounds(offset: bitOffset / 8, length: (count + 7) / 8, bufferCount: buffer.count)
         }
-        owner = buffer.owner
+        storage = nil
+        foreignOwner = buffer.owner
         base = buffer.base + bitOffset / 8
         self.bitOffset = bitOffset & 7
         byteLimit = buffer.count - bitOffset / 8
@@ -69,6 +75,11 @@ public struct Bitmap: @unchecked Sendable {
     public var buffer: (buffer: Buffer, bitOffset: Int) {
         let bytes = Swift.min(byteLimit, (bitOffset + count + 7) / 8)
         return (Buffer(owner: owner, base: base, count: bytes), bitOffset)
+    }
+
+    /// What keeps the bits' memory alive.
+    var owner: AnyObject {
+        storage ?? foreignOwner!
     }
 
     /// The bits as a buffer whose bit 0 is this bitmap's first bit, padded with zero bits to a
@@ -124,8 +135,8 @@ public struct Bitmap: @unchecked Sendable {
     /// Whether this value may write `bitCapacity` bits in place.
     @inlinable
     mutating func isWritable(bitCapacity: Int) -> Bool {
-        guard owner is AlignedStorage, (bitOffset &+ bitCapacity &+ 7) / 8 <= byteLimit else { return false }
-        return isKnownUniquelyReferenced(&owner)
+        guard (bitOffset &+ bitCapacity &+ 7) / 8 <= byteLimit else { return false }
+        return isKnownUniquelyReferenced(&storage)
     }
 
     /// Ensures the storage is uniquely owned and writable for at least `bitCapacity` bits.
@@ -138,7 +149,8 @@ public struct Bitmap: @unchecked Sendable {
         let storage = AlignedStorage(byteCapacity: (grown + 7) / 8)
         storage.base.initializeMemory(as: UInt8.self, repeating: 0, count: storage.byteCapacity)
         BitWords.copy(from: base, byteLimit: byteLimit, sourceBit: bitOffset, count: count, to: storage.base)
-        owner = storage
+        self.storage = storage
+        foreignOwner = nil
         base = UnsafeRawPointer(storage.base)
         bitOffset = 0
         byteLimit = storage.byteCapacity

@@ -99,6 +99,15 @@ struct BitmapTests {
         #expect(bitmap.description == "0010101111111")
     }
 
+    @Test("large counts against the model", arguments: [0, 1, 5, 8, 63])
+    func largeCounts(_ offset: Int) {
+        let model = Self.randomBools(100_003 + offset, seed: UInt64(offset) + 7, density: 0.7)
+        let bitmap = Bitmap(model).slice(offset..<model.count)
+        #expect(bitmap.setBitCount == model[offset...].filter { $0 }.count)
+        #expect(bitmap.setBitCount(in: 17..<90_017) == model[(offset + 17)..<(offset + 90_017)].filter { $0 }.count)
+        #expect(Bitmap(repeating: true, count: 100_000).setBitCount == 100_000)
+    }
+
     @Test func copyOnWriteBetweenValues() {
         var a: Bitmap = [true, false, true]
         let b = a
