@@ -29,6 +29,7 @@ measure("memcpy_256MiB", size, lambda: np.copyto(dst, src))
 del src, dst
 
 measure("vec64_append_int64", ROWS * 8, lambda: np.arange(ROWS, dtype=np.int64))
+measure("vec64_fill_int64", ROWS * 8, lambda: np.arange(ROWS, dtype=np.int64))
 ints = np.arange(ROWS, dtype=np.int64)
 measure("vec64_append_bulk_int64", ROWS * 8, lambda: ints.copy())
 
@@ -51,6 +52,7 @@ floats = np.arange(ROWS, dtype=np.float64) * 0.5
 strings = [f"s{i % 100_000}" for i in range(ROWS)]
 string_bytes = sum(len(s) for s in strings)
 measure("build_int64_column", ROWS * 8, lambda: pa.array(ints))
+measure("build_int64_column_zero_copy", ROWS * 8, lambda: pa.array(ints))
 measure("build_float64_column", ROWS * 8, lambda: pa.array(floats))
 measure("build_string_column", string_bytes, lambda: pa.array(strings, type=pa.string()), repetitions=3)
 measure(

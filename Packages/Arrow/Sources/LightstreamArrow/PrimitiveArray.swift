@@ -78,6 +78,12 @@ extension PrimitiveArray {
         self = try! PrimitiveArray(builder.finish())
     }
 
+    /// An array with no nulls over the vector's memory, without a copy (the vector is frozen).
+    public init(_ values: Vec64<T>, type: DataType = T.defaultDataType) {
+        precondition(T.canView(type), "PrimitiveArray: \(T.self) cannot hold \(type)")
+        self = try! PrimitiveArray(ArrayData(type: type, length: values.count, buffers: [values.freeze()]))
+    }
+
     /// An array with no nulls holding `values`, copied once into an aligned buffer.
     public init(_ values: some Sequence<T>, type: DataType = T.defaultDataType) {
         precondition(T.canView(type), "PrimitiveArray: \(T.self) cannot hold \(type)")

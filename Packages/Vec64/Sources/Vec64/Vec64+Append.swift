@@ -12,11 +12,20 @@ extension Vec64 {
     /// Appends the elements of a buffer with one bulk copy.
     @inlinable
     public mutating func append(contentsOf source: UnsafeBufferPointer<Element>) {
-        guard source.count > 0 else { return }
-        makeUniqueAndReserve(_count + source.count)
-        UnsafeMutableRawPointer(elements + _count).copyMemory(
-            from: source.baseAddress!, byteCount: source.count * MemoryLayout<Element>.stride)
-        _count += source.count
+        let n = source.count
+        guard n > 0 else { return }
+        if _slowPath(_count &+ n > capacity || !isKnownUniquelyReferenced(&storage)) {
+            makeUniqueAndReserve(_count + n)
+        }
+        let destination = elements + _count
+        if n <= 16 {
+            // Short values (strings, small binaries): an inline loop beats a memcpy call.
+            for i in 0..<n { (destination + i).initialize(to: source[i]) }
+        } else {
+            UnsafeMutableRawPointer(destination).copyMemory(
+                from: source.baseAddress!, byteCount: n * MemoryLayout<Element>.stride)
+        }
+        _count &+= n
     }
 
     /// Appends the elements of a span with one bulk copy.
