@@ -39,11 +39,16 @@ struct Validator {
         // Validity bitmap and null count.
         if let validity = a.validity {
             guard layout.hasValidity else { throw fail(.unexpectedValidity) }
-            try requireBytes(validity, (end + 7) / 8, "validity")
-            if let declared = a.knownNullCount {
+            try requireBytes(validity, SafeSize.bitmapBytes(end), "validity")
+            if let declared = a.declaredNullCount {
                 let actual = (try? Bitmap(buffer: validity, bitOffset: a.offset, count: a.length))?.unsetBitCount ?? 0
                 guard declared == actual else { throw fail(.nullCountMismatch(declared: declared, actual: actual)) }
             }
+        } else if let declared = a.declaredNullCount {
+            // Without a bitmap only the null type has nulls (unions and run-end encoded arrays
+            // report 0: their nulls live in their children).
+            let actual = if case .null = layout { a.length } else { 0 }
+            guard declared == actual else { throw fail(.nullCountMismatch(declared: declared, actual: actual)) }
         }
         // Buffers.
         if case .binaryView = layout {
@@ -68,9 +73,9 @@ struct Validator {
         case .null:
             break
         case .bitPacked:
-            try requireBytes(a.buffers[0], (end + 7) / 8, "values")
+            try requireBytes(a.buffers[0], SafeSize.bitmapBytes(end), "values")
         case let .fixedWidth(width):
-            try requireBytes(a.buffers[0], end * width, "values")
+            try requireBytes(a.buffers[0], SafeSize.bytes(end, width), "values")
         case let .variableBinary(width):
             let dataCount = a.buffers[1].count
             try validateOffsets(a, width: width, bound: dataCount)
@@ -86,37 +91,42 @@ struct Validator {
             try validateViews(a)
         case let .list(width):
             let child = a.children[0]
+            try requireType(child, a.type.children[0].type, a.type.children[0].name)
+            try validateChild(child, named: a.type.children[0].name)
             try validateOffsets(a, width: width, bound: child.length)
             if case .map = a.type { try validateMapEntries(a) }
-            try validateChild(child, named: a.type.children[0].name)
         case let .listView(width):
-            try requireBytes(a.buffers[0], end * width, "offsets")
-            try requireBytes(a.buffers[1], end * width, "sizes")
+            try requireBytes(a.buffers[0], SafeSize.bytes(end, width), "offsets")
+            try requireBytes(a.buffers[1], SafeSize.bytes(end, width), "sizes")
             let child = a.children[0]
+            try requireType(child, a.type.children[0].type, a.type.children[0].name)
+            try validateChild(child, named: a.type.children[0].name)
             for i in 0..<a.length where a.isValid(i) {
                 let start = a.offsetValue(buffer: 0, width: width, at: a.offset + i)
                 let size = a.offsetValue(buffer: 1, width: width, at: a.offset + i)
-                guard start >= 0, size >= 0, start <= child.length - size else {
+                guard start >= 0, size >= 0, size <= child.length, start <= child.length - size else {
                     throw fail(.offsetOutOfBounds(value: start &+ size, bound: child.length), at: i)
                 }
             }
-            try validateChild(child, named: a.type.children[0].name)
         case let .fixedSizeList(size):
-            let (needed, overflow) = end.multipliedReportingOverflow(by: size)
-            guard !overflow, a.children[0].length >= needed else {
+            let needed = SafeSize.bytes(end, size)
+            guard a.children[0].length >= needed else {
                 throw fail(.childTooShort(needed: needed, actual: a.children[0].length))
             }
+            try requireType(a.children[0], a.type.children[0].type, a.type.children[0].name)
             try validateChild(a.children[0], named: a.type.children[0].name)
         case .struct:
             for (child, field) in zip(a.children, a.type.children) {
                 guard child.length >= end else { throw fail(.childTooShort(needed: end, actual: child.length)) }
+                try requireType(child, field.type, field.name)
                 try validateChild(child, named: field.name)
             }
         case let .union(mode):
             try validateUnion(a, mode: mode)
         case let .dictionary(width):
-            try requireBytes(a.buffers[0], end * width, "indices")
+            try requireBytes(a.buffers[0], SafeSize.bytes(end, width), "indices")
             guard let dictionary = a.dictionary else { throw fail(.missingDictionary) }
+            if case let .dictionary(_, valueType, _) = a.type { try requireType(dictionary, valueType, "dictionary") }
             for i in 0..<a.length where a.isValid(i) {
                 let index = a.integerValue(at: i)
                 guard index >= 0 && index < dictionary.length else {
@@ -131,6 +141,13 @@ struct Validator {
 
     func requireBytes(_ buffer: Buffer, _ needed: Int, _ name: String) throws(ArrowValidationError) {
         guard buffer.count >= needed else { throw fail(.bufferTooSmall(buffer: name, needed: needed, actual: buffer.count)) }
+    }
+
+    /// Throws unless `child` has the type its field declares.
+    func requireType(_ child: ArrayData, _ expected: DataType, _ name: String) throws(ArrowValidationError) {
+        guard child.type == expected else {
+            throw fail(.invalidType("child '\(name)' is \(child.type), the type declares \(expected)"))
+        }
     }
 
     func validateType(_ type: DataType) throws(ArrowValidationError) {
@@ -164,7 +181,7 @@ struct Validator {
     /// Offsets: `length + 1` entries from `offset`, non-decreasing, within `0...bound`.
     func validateOffsets(_ a: ArrayData, width: Int, bound: Int) throws(ArrowValidationError) {
         if a.length == 0 && a.buffers[0].count == 0 { return }
-        try requireBytes(a.buffers[0], (a.offset + a.length + 1) * width, "offsets")
+        try requireBytes(a.buffers[0], SafeSize.bytes(a.offset + a.length &+ 1, width), "offsets")
         var previous = a.offsetValue(buffer: 0, width: width, at: a.offset)
         guard previous >= 0 && previous <= bound else { throw fail(.offsetOutOfBounds(value: previous, bound: bound), at: 0) }
         for i in 0..<a.length {
@@ -176,7 +193,7 @@ struct Validator {
     }
 
     func validateViews(_ a: ArrayData) throws(ArrowValidationError) {
-        try requireBytes(a.buffers[0], (a.offset + a.length) * 16, "views")
+        try requireBytes(a.buffers[0], SafeSize.bytes(a.offset + a.length, 16), "views")
         let isUTF8 = a.type == .utf8View
         for i in 0..<a.length where a.isValid(i) {
             let base = (a.offset + i) * 4
@@ -218,7 +235,7 @@ struct Validator {
         guard a.validity == nil else { throw fail(.unexpectedValidity) }
         let end = a.offset + a.length
         try requireBytes(a.buffers[0], end, "type ids")
-        if mode == .dense { try requireBytes(a.buffers[1], end * 4, "offsets") }
+        if mode == .dense { try requireBytes(a.buffers[1], SafeSize.bytes(end, 4), "offsets") }
         guard case let .union(_, fields, typeIDs) = a.type else { return }
         if mode == .sparse {
             for child in a.children where child.length < end {
@@ -236,6 +253,7 @@ struct Validator {
             }
         }
         for (child, field) in zip(a.children, fields) {
+            try requireType(child, field.type, field.name)
             try validateChild(child, named: field.name)
         }
     }
@@ -243,6 +261,7 @@ struct Validator {
     mutating func validateRunEnds(_ a: ArrayData) throws(ArrowValidationError) {
         guard a.validity == nil else { throw fail(.unexpectedValidity) }
         let runEnds = a.children[0], values = a.children[1]
+        for (child, field) in zip(a.children, a.type.children) { try requireType(child, field.type, field.name) }
         try validateChild(runEnds, named: "run_ends")
         try validateChild(values, named: "values")
         guard runEnds.nullCount == 0 else { throw fail(.nullRunEnd) }

@@ -25,6 +25,8 @@ public final class ArrayData: Sendable {
     public let children: [ArrayData]
     /// The dictionary values, for dictionary-encoded arrays.
     public let dictionary: ArrayData?
+    /// The null count the creator declared (as IPC messages carry it), checked by `validate()`.
+    public let declaredNullCount: Int?
     private let cachedNullCount: Atomic<Int>
 
     /// Creates array data from its parts. Pass `nullCount` when it is known (as IPC messages
@@ -40,11 +42,13 @@ public final class ArrayData: Sendable {
         self.buffers = buffers
         self.children = children
         self.dictionary = dictionary
-        let known: Int? = if case .null = type { length } else if validity == nil { 0 } else { nullCount }
+        declaredNullCount = nullCount
+        let known: Int? = if let nullCount, nullCount >= 0 { nullCount } else if case .null = type { length } else if validity == nil { 0 } else { nil }
         cachedNullCount = Atomic(known ?? -1)
     }
 
-    /// The number of null slots, counted from the validity bitmap 64 bits at a time on first use.
+    /// The number of null slots: the declared count if one was given, else counted from the
+    /// validity bitmap 64 bits at a time on first use.
     ///
     /// Unions and run-end encoded arrays have no validity bitmap of their own and report 0, as the
     /// Arrow format specifies; their nulls live in their children.
@@ -86,7 +90,7 @@ public final class ArrayData: Sendable {
     /// The slots `range` as a new array sharing every buffer. O(1), no copy.
     public func slice(_ range: Range<Int>) -> ArrayData {
         precondition(range.lowerBound >= 0 && range.upperBound <= length, "ArrayData: slice \(range) out of bounds 0..<\(length)")
-        let knownCount: Int? = (validity == nil || range.count == length) ? knownNullCount : nil
+        let knownCount: Int? = range.count == length ? knownNullCount : nil
         return ArrayData(
             type: type, length: range.count, offset: offset + range.lowerBound, validity: validity,
             buffers: buffers, children: children, dictionary: dictionary, nullCount: knownCount)

@@ -52,6 +52,26 @@ extension ArrowArrayView {
     }
 }
 
+/// Saturating size arithmetic for checks on untrusted array data: a result that would overflow
+/// becomes `Int.max`, which no buffer can satisfy, so the check fails instead of trapping.
+enum SafeSize {
+    /// `data.offset + data.length + extra`, saturating.
+    static func end(_ data: ArrayData, plus extra: Int = 0) -> Int {
+        let (a, o1) = data.offset.addingReportingOverflow(data.length)
+        let (b, o2) = a.addingReportingOverflow(extra)
+        return o1 || o2 || data.offset < 0 || data.length < 0 ? Int.max : b
+    }
+
+    /// `slots * width`, saturating.
+    static func bytes(_ slots: Int, _ width: Int) -> Int {
+        let (r, o) = slots.multipliedReportingOverflow(by: width)
+        return o ? Int.max : r
+    }
+
+    /// The bytes of a bitmap of `bits` bits.
+    static func bitmapBytes(_ bits: Int) -> Int { bits / 8 + (bits & 7 == 0 ? 0 : 1) }
+}
+
 extension ArrowTypeMismatch {
     static func check(_ ok: Bool, _ view: Any.Type, _ data: ArrayData, _ reason: String? = nil) throws(ArrowTypeMismatch) {
         guard ok else { throw ArrowTypeMismatch(view: "\(view)", actual: data.type, reason: reason) }
@@ -63,7 +83,7 @@ extension ArrowTypeMismatch {
         try check(data.buffers[index].count >= bytes, view, data,
                   "buffer \(index) has \(data.buffers[index].count) bytes, needs \(bytes)")
         if let validity = data.validity {
-            try check(validity.count * 8 >= data.offset + data.length, view, data, "validity bitmap too short")
+            try check(validity.count >= SafeSize.bitmapBytes(SafeSize.end(data)), view, data, "validity bitmap too short")
         }
     }
 }

@@ -2,15 +2,15 @@ import Vec64
 
 /// Checks the buffers a binary or string view needs for `data`'s layout.
 private func checkBinaryBuffers(_ data: ArrayData, _ view: Any.Type) throws(ArrowTypeMismatch) {
-    let end = data.offset + data.length
+    let end = SafeSize.end(data)
     switch data.type.layout {
     case let .variableBinary(width):
         try ArrowTypeMismatch.checkBuffer(data, 1, bytes: 0, view)
-        if data.length > 0 { try ArrowTypeMismatch.checkBuffer(data, 0, bytes: (end + 1) * width, view) }
+        if data.length > 0 { try ArrowTypeMismatch.checkBuffer(data, 0, bytes: SafeSize.bytes(SafeSize.end(data, plus: 1), width), view) }
     case .binaryView:
-        try ArrowTypeMismatch.checkBuffer(data, 0, bytes: end * 16, view)
+        try ArrowTypeMismatch.checkBuffer(data, 0, bytes: SafeSize.bytes(end, 16), view)
     case let .fixedWidth(width):
-        try ArrowTypeMismatch.checkBuffer(data, 0, bytes: end * width, view)
+        try ArrowTypeMismatch.checkBuffer(data, 0, bytes: SafeSize.bytes(end, width), view)
     default:
         try ArrowTypeMismatch.check(false, view, data)
     }

@@ -191,9 +191,9 @@ public struct FixedSizeBinaryBuilder: ArrayBuilder {
     }
 
     public mutating func finish() -> ArrayData {
+        let length = count
         let (bitmap, nulls) = validity.finish()
-        let length = byteWidth == 0 ? 0 : bytes.count / byteWidth
-        let data = ArrayData(type: dataType, length: byteWidth == 0 ? count : length, validity: bitmap, buffers: [bytes.freeze()], nullCount: nulls)
+        let data = ArrayData(type: dataType, length: length, validity: bitmap, buffers: [bytes.freeze()], nullCount: nulls)
         bytes = Vec64()
         return data
     }

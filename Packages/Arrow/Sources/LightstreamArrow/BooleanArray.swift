@@ -9,7 +9,7 @@ public struct BooleanArray: ArrowArrayView, RandomAccessCollection, Equatable, E
 
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         try ArrowTypeMismatch.check(data.type == .boolean, Self.self, data)
-        try ArrowTypeMismatch.checkBuffer(data, 0, bytes: (data.offset + data.length + 7) / 8, Self.self)
+        try ArrowTypeMismatch.checkBuffer(data, 0, bytes: SafeSize.bitmapBytes(SafeSize.end(data)), Self.self)
         self.data = data
         values = try! Bitmap(buffer: data.buffers[0], bitOffset: data.offset, count: data.length)
         validity = data.validityBitmap

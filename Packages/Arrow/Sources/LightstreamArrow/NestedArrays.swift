@@ -12,13 +12,13 @@ public struct ListArray: ArrowArrayView, RandomAccessCollection, Equatable {
     public let data: ArrayData
 
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
-        let end = data.offset + data.length
+        let end = SafeSize.end(data)
         switch data.type.layout {
         case let .list(width):
-            if data.length > 0 { try ArrowTypeMismatch.checkBuffer(data, 0, bytes: (end + 1) * width, Self.self) }
+            if data.length > 0 { try ArrowTypeMismatch.checkBuffer(data, 0, bytes: SafeSize.bytes(SafeSize.end(data, plus: 1), width), Self.self) }
         case let .listView(width):
-            try ArrowTypeMismatch.checkBuffer(data, 1, bytes: end * width, Self.self)
-            try ArrowTypeMismatch.checkBuffer(data, 0, bytes: end * width, Self.self)
+            try ArrowTypeMismatch.checkBuffer(data, 1, bytes: SafeSize.bytes(end, width), Self.self)
+            try ArrowTypeMismatch.checkBuffer(data, 0, bytes: SafeSize.bytes(end, width), Self.self)
         case .fixedSizeList:
             break
         default:
@@ -59,7 +59,7 @@ public struct StructArray: ArrowArrayView, Equatable {
         guard case let .struct(fields) = data.type else { throw ArrowTypeMismatch(view: "StructArray", actual: data.type) }
         try ArrowTypeMismatch.check(data.children.count == fields.count, Self.self, data, "one child per field")
         for child in data.children {
-            try ArrowTypeMismatch.check(child.length >= data.offset + data.length, Self.self, data, "child shorter than the struct")
+            try ArrowTypeMismatch.check(child.length >= SafeSize.end(data), Self.self, data, "child shorter than the struct")
         }
         self.data = data
     }
@@ -94,7 +94,7 @@ public struct MapArray: ArrowArrayView, RandomAccessCollection, Equatable {
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         try ArrowTypeMismatch.check(data.type.isMap, Self.self, data)
         try ArrowTypeMismatch.check(data.children.count == 1 && data.children[0].children.count == 2, Self.self, data, "entries must be a struct of key and value")
-        if data.length > 0 { try ArrowTypeMismatch.checkBuffer(data, 0, bytes: (data.offset + data.length + 1) * 4, Self.self) }
+        if data.length > 0 { try ArrowTypeMismatch.checkBuffer(data, 0, bytes: SafeSize.bytes(SafeSize.end(data, plus: 1), 4), Self.self) }
         self.data = data
     }
 
@@ -123,7 +123,7 @@ public struct DictionaryArray: ArrowArrayView, RandomAccessCollection, Equatable
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         guard case let .dictionary(index, _, _) = data.type else { throw ArrowTypeMismatch(view: "DictionaryArray", actual: data.type) }
         try ArrowTypeMismatch.check(data.dictionary != nil, Self.self, data, "no dictionary")
-        try ArrowTypeMismatch.checkBuffer(data, 0, bytes: (data.offset + data.length) * (index.byteWidth ?? 0), Self.self)
+        try ArrowTypeMismatch.checkBuffer(data, 0, bytes: SafeSize.bytes(SafeSize.end(data), index.byteWidth ?? 0), Self.self)
         self.data = data
     }
 

@@ -18,6 +18,7 @@ public struct GenericListBuilder<Offset: FixedWidthInteger & ArrowNativeType, Ch
 
     /// A list builder whose items (named `item`, nullable by default) are built by `child`.
     public init(_ child: Child, itemName: String = "item", itemNullable: Bool = true) {
+        precondition(Offset.self == Int32.self || Offset.self == Int64.self, "GenericListBuilder: offsets are Int32 (list) or Int64 (large list)")
         self.child = child
         itemField = Field(itemName, child.dataType, nullable: itemNullable)
     }
@@ -84,9 +85,10 @@ public struct StructBuilder: ArrayBuilder {
     }
 
     public mutating func finish() -> ArrayData {
+        let length = count
         let (bitmap, nulls) = validity.finish()
         let childData = children.indices.map { children[$0].finish() }
-        return ArrayData(type: dataType, length: childData.first?.length ?? 0, validity: bitmap, children: childData, nullCount: nulls)
+        return ArrayData(type: dataType, length: length, validity: bitmap, children: childData, nullCount: nulls)
     }
 
     /// The child builders of one row being appended.
@@ -133,7 +135,7 @@ public struct DictionaryBuilder<Index: FixedWidthInteger & ArrowNativeType, Valu
             indices.append(index)
             return
         }
-        precondition(values.count < Int(Index.max), "DictionaryBuilder: more distinct values than \(Index.self) can index")
+        precondition(Index.max > values.count, "DictionaryBuilder: more distinct values than \(Index.self) can index")
         let index = Index(values.count)
         positions[value] = index
         values.append(value)

@@ -19,7 +19,7 @@ public struct PrimitiveArray<T: ArrowNativeType>: ArrowArrayView {
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         try ArrowTypeMismatch.check(T.canView(data.type), Self.self, data)
         let stride = MemoryLayout<T>.stride
-        try ArrowTypeMismatch.checkBuffer(data, 0, bytes: (data.offset + data.length) * stride, Self.self)
+        try ArrowTypeMismatch.checkBuffer(data, 0, bytes: SafeSize.bytes(SafeSize.end(data), stride), Self.self)
         self.data = data
         values = data.buffers[0].slice(data.offset * stride..<(data.offset + data.length) * stride)
         validity = data.validityBitmap

@@ -29,6 +29,7 @@ extension Bitmap {
     /// The 64 bits starting at bit `index` (bits past the end read as 0).
     @inlinable
     public func word(at index: Int) -> UInt64 {
+        precondition(index >= 0 && index <= count, "Bitmap: word index \(index) out of range 0...\(count)")
         let word = BitWords.load(base, byteLimit: byteLimit, bit: bitOffset &+ index)
         return word & BitWords.lowMask(count &- index)
     }

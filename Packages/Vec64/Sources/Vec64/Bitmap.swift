@@ -60,8 +60,8 @@ public struct Bitmap: @unchecked Sendable {
     ///   fewer than `bitOffset + count` bits.
     public init(buffer: Buffer, bitOffset: Int = 0, count: Int) throws(BufferError) {
         let (end, overflow) = bitOffset.addingReportingOverflow(count)
-        guard bitOffset >= 0, count >= 0, !overflow, (end &+ 7) / 8 <= buffer.count else {
-            throw .outOfBounds(offset: bitOffset / 8, length: (count + 7) / 8, bufferCount: buffer.count)
+        guard bitOffset >= 0, count >= 0, !overflow, end / 8 + (end & 7 == 0 ? 0 : 1) <= buffer.count else {
+            throw .outOfBounds(offset: bitOffset / 8, length: count / 8 &+ 1, bufferCount: buffer.count)
         }
         storage = nil
         foreignOwner = buffer.owner
