@@ -37,6 +37,13 @@ extension Buffer {
         return base.loadUnaligned(fromByteOffset: index * MemoryLayout<T>.stride, as: T.self)
     }
 
+    /// The `T` value whose first byte is at `offset` (unaligned load; bounds checked).
+    @inlinable
+    public func load<T: BitwiseCopyable>(_ type: T.Type, fromByteOffset offset: Int) -> T {
+        precondition(offset >= 0 && offset <= count &- MemoryLayout<T>.size, "Buffer: byte offset \(offset) out of range")
+        return base.loadUnaligned(fromByteOffset: offset, as: T.self)
+    }
+
     /// The `T` value at element index `index` without a bounds check: only for indices that a
     /// validation step has already proved in range.
     @inlinable

@@ -1,0 +1,89 @@
+import Vec64
+
+/// Turns frames into bytes: appends the bytes of one frame to a ``FrameOutput``.
+///
+/// Encoders that can write large bodies by reference (``FrameOutput/append(body:)``): the body
+/// is not copied, the sink writes it from where it lives.
+public protocol FrameEncoder {
+    associatedtype Frame
+    mutating func encode(_ frame: Frame, into output: inout FrameOutput) throws(FramingError)
+}
+
+/// The bytes of encoded frames as a list of buffers to write out in order (a gather list):
+/// small pieces (headers, short bodies) are packed into 64-byte aligned memory, large bodies
+/// are kept by reference.
+public struct FrameOutput: Sendable {
+    /// Bodies at least this large are written by reference instead of copied.
+    public let referenceThreshold: Int
+    private var pieces: [Buffer] = []
+    private var scratch = Vec64<UInt8>()
+    /// The bytes appended so far.
+    public private(set) var count = 0
+
+    public init(referenceThreshold: Int = 4096) {
+        self.referenceThreshold = referenceThreshold
+    }
+
+    /// Appends bytes by copying.
+    public mutating func append(bytes: UnsafeRawBufferPointer) {
+        scratch.append(contentsOf: bytes.bindMemory(to: UInt8.self))
+        count += bytes.count
+    }
+
+    /// Appends the bytes of a collection by copying.
+    public mutating func append(contentsOf bytes: some Collection<UInt8>) {
+        scratch.append(contentsOf: bytes)
+        count += bytes.count
+    }
+
+    /// Appends an unsigned integer of `width` bytes (1, 2, 4 or 8) in the given byte order.
+    public mutating func appendInteger(_ value: UInt64, width: Int, bigEndian: Bool) {
+        precondition([1, 2, 4, 8].contains(width), "FrameOutput: integer width \(width) is not 1, 2, 4 or 8")
+        precondition(width == 8 || value >> (width * 8) == 0, "FrameOutput: \(value) does not fit in \(width) bytes")
+        for i in 0..<width {
+            let shift = bigEndian ? (width - 1 - i) * 8 : i * 8
+            scratch.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+        }
+        count += width
+    }
+
+    /// Appends `count` zero bytes (padding).
+    public mutating func appendZeros(_ n: Int) {
+        scratch.append(repeating: 0, count: n)
+        count += n
+    }
+
+    /// Appends a body: by reference (no copy) when it is at least ``referenceThreshold`` bytes,
+    /// otherwise copied next to the headers around it.
+    public mutating func append(body: Buffer) {
+        if body.count < referenceThreshold {
+            body.withUnsafeBytes { append(bytes: $0) }
+            return
+        }
+        flushScratch()
+        pieces.append(body)
+        count += body.count
+    }
+
+    private mutating func flushScratch() {
+        guard !scratch.isEmpty else { return }
+        pieces.append(scratch.freeze())
+        scratch = Vec64()
+    }
+
+    /// Takes the pieces appended so far, leaving the output empty.
+    public mutating func takePieces() -> [Buffer] {
+        flushScratch()
+        defer { pieces = []; count = 0 }
+        return pieces
+    }
+
+    /// All bytes appended so far as one contiguous buffer (copies referenced bodies).
+    public mutating func takeContiguous() -> Buffer {
+        let all = takePieces()
+        if all.count == 1 { return all[0] }
+        var joined = Vec64<UInt8>(minimumCapacity: all.reduce(0) { $0 + $1.count })
+        for piece in all { piece.withUnsafeBytes { joined.append(contentsOf: $0.bindMemory(to: UInt8.self)) } }
+        return joined.freeze()
+    }
+}

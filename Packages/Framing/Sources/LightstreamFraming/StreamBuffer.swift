@@ -1,0 +1,179 @@
+import Vec64
+
+/// Append-only memory for a stream buffer: bytes are written once past `filled` and never
+/// changed, so buffers handed out over them stay valid and immutable.
+final class StreamChunk: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = paddedTo64(max(capacity, 64))
+        base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 64)
+    }
+
+    deinit { base.deallocate() }
+
+    /// A buffer over `range`, keeping this chunk alive.
+    func buffer(_ range: Range<Int>) -> Buffer {
+        Buffer(unsafeForeignBytes: UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count), owner: self)
+    }
+}
+
+/// The buffering layer between a byte source and a decoder.
+///
+/// - Appends incoming bytes (copying them, or adopting a ``Buffer`` without a copy when nothing
+///   else is pending) and exposes the unconsumed bytes as a ``ByteWindow``.
+/// - Keeps stream position and memory address congruent modulo 64 in the memory it owns, so a
+///   frame body the sender aligned to 64 bytes in the stream is 64-byte aligned in memory and is
+///   handed out without a copy. Bytes that arrive in adopted memory at another alignment are
+///   copied once per body, when a decoder asks for alignment, and counted in ``statistics``.
+/// - Makes room by moving only the pending bytes to fresh memory, into a chunk at least twice
+///   their size, so total copying stays linear in the stream length. Memory is reused in place
+///   once nothing points into it any more.
+/// - Refuses to hold more than ``maximumBytes`` (an error, not an allocation).
+public struct StreamBuffer: Sendable {
+    /// The largest number of bytes this buffer will hold.
+    public let maximumBytes: Int
+    /// The size of a fresh chunk when little is pending.
+    public let chunkSize: Int
+    /// Realignment and compaction counters.
+    public let statistics: FramingStatistics
+
+    private var chunk: StreamChunk?
+    /// An adopted buffer holding all pending bytes (read-only); exclusive with pending bytes in `chunk`.
+    private var adopted: Buffer?
+    private var readIndex = 0
+    private var writeIndex = 0
+    /// The stream position of the first pending byte.
+    public private(set) var consumedCount = 0
+
+    /// A stream buffer that holds at most `maximumBytes` and allocates `chunkSize`-byte chunks.
+    public init(maximumBytes: Int = 1 << 30, chunkSize: Int = 64 << 10, statistics: FramingStatistics = FramingStatistics()) {
+        precondition(maximumBytes > 0 && chunkSize > 0, "StreamBuffer: sizes must be positive")
+        self.maximumBytes = maximumBytes
+        self.chunkSize = chunkSize
+        self.statistics = statistics
+    }
+
+    /// The number of bytes received and not consumed.
+    public var pendingCount: Int { adopted?.count ?? (writeIndex - readIndex) }
+
+    /// Whether no bytes are pending.
+    public var isEmpty: Bool { pendingCount == 0 }
+
+    /// The pending bytes, for a decoder.
+    public var window: ByteWindow {
+        let bytes = adopted ?? chunk?.buffer(readIndex..<writeIndex) ?? Buffer()
+        return ByteWindow(bytes, streamOffset: consumedCount, statistics: statistics)
+    }
+
+    /// Marks the first `count` pending bytes as used.
+    public mutating func consume(_ count: Int) {
+        precondition(count >= 0 && count <= pendingCount, "StreamBuffer: consuming \(count) of \(pendingCount) bytes")
+        consumedCount += count
+        if let buffer = adopted {
+            adopted = count == buffer.count ? nil : buffer.slice(count..<buffer.count)
+        } else {
+            readIndex += count
+        }
+    }
+
+    /// Appends a copy of `bytes`.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) throws(FramingError) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        let space = try reserveSpace(bytes.count)
+        space.baseAddress!.copyMemory(from: source, byteCount: bytes.count)
+        writeIndex += bytes.count
+    }
+
+    /// Appends a copy of the bytes of a collection.
+    public mutating func append(contentsOf bytes: some Collection<UInt8>) throws(FramingError) {
+        let copied: Void? = try withContiguous(bytes) { (raw) throws(FramingError) in try append(raw) }
+        if copied == nil { try append(contentsOf: Array(bytes)) }
+    }
+
+    /// Appends `buffer`, adopting it without a copy when no bytes are pending.
+    public mutating func append(_ buffer: Buffer) throws(FramingError) {
+        guard !buffer.isEmpty else { return }
+        if pendingCount == 0 {
+            try checkLimit(buffer.count)
+            adopted = buffer
+            readIndex = 0
+            writeIndex = 0
+            return
+        }
+        try buffer.withUnsafeBytes { (raw) throws(FramingError) in try append(raw) }
+    }
+
+    /// Lets `body` write straight into the buffer (for example with a `read` system call) into
+    /// at least `minimumCapacity` free bytes, and keeps the number of bytes it reports writing.
+    ///
+    /// - Returns: the number of bytes written.
+    /// - Throws: ``FramingError`` when the buffer limit would be exceeded, or what `body` throws.
+    @discardableResult
+    public mutating func appendReading(
+        minimumCapacity: Int, _ body: (UnsafeMutableRawBufferPointer) throws -> Int
+    ) throws -> Int {
+        let space = try reserveSpace(minimumCapacity)
+        let written = try body(space)
+        precondition(written >= 0 && written <= space.count, "StreamBuffer: body reported \(written) of \(space.count) bytes")
+        writeIndex += written
+        return written
+    }
+
+    /// Room for at least `extra` bytes after the pending ones, as writable memory.
+    private mutating func reserveSpace(_ extra: Int) throws(FramingError) -> UnsafeMutableRawBufferPointer {
+        try makeRoom(extra)
+        let target = chunk!
+        return UnsafeMutableRawBufferPointer(start: target.base + writeIndex, count: target.capacity - writeIndex)
+    }
+
+    /// Makes sure the pending bytes plus `total - pending` more fit: for a decoder that knows the
+    /// frame needs a window of `total` bytes.
+    public mutating func reserve(windowOf total: Int) throws(FramingError) {
+        let extra = total - pendingCount
+        if extra > 0 { try makeRoom(extra) }
+    }
+
+    private func checkLimit(_ extra: Int) throws(FramingError) {
+        let (total, overflow) = pendingCount.addingReportingOverflow(extra)
+        guard !overflow, total <= maximumBytes else {
+            throw FramingError(.bufferLimitExceeded(needed: overflow ? Int.max : total, limit: maximumBytes), at: consumedCount)
+        }
+    }
+
+    /// Ensures `extra` writable bytes after the pending ones in an owned chunk.
+    private mutating func makeRoom(_ extra: Int) throws(FramingError) {
+        try checkLimit(extra)
+        let pending = pendingCount
+        if adopted == nil, let current = chunk, writeIndex + extra <= current.capacity { return }
+        // Reuse the current chunk from its start when nothing is pending and nothing points into it.
+        let alignmentShift = consumedCount & 63
+        if adopted == nil, pending == 0, isKnownUniquelyReferenced(&chunk), let current = chunk,
+           alignmentShift + extra <= current.capacity {
+            readIndex = alignmentShift
+            writeIndex = alignmentShift
+            return
+        }
+        let capacity = max(chunkSize, alignmentShift + max(pending * 2, pending + extra))
+        let fresh = StreamChunk(capacity: capacity)
+        if pending > 0 {
+            let source = adopted ?? chunk!.buffer(readIndex..<writeIndex)
+            source.withUnsafeBytes { fresh.base.advanced(by: alignmentShift).copyMemory(from: $0.baseAddress!, byteCount: pending) }
+            statistics.countCompaction(bytes: pending)
+        }
+        chunk = fresh
+        adopted = nil
+        readIndex = alignmentShift
+        writeIndex = alignmentShift + pending
+    }
+}
+
+/// Runs `body` over the contiguous bytes of `bytes`, if it has contiguous storage.
+func withContiguous<R, E: Error>(_ bytes: some Collection<UInt8>, _ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R? {
+    var result: Result<R, E>?
+    _ = bytes.withContiguousStorageIfAvailable { pointer in
+        do throws(E) { result = .success(try body(UnsafeRawBufferPointer(pointer))) } catch { result = .failure(error) }
+    }
+    return try result?.get()
+}
