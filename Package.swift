@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         .package(path: "Packages/Vec64"),
         .package(path: "Packages/Arrow"),
+        .package(path: "Packages/Framing"),
+        .package(path: "Packages/TLV"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
@@ -22,7 +24,15 @@ let package = Package(
             dependencies: [
                 .product(name: "Vec64", package: "Vec64"),
                 .product(name: "LightstreamArrow", package: "Arrow"),
+                .product(name: "LightstreamFraming", package: "Framing"),
+                .product(name: "LightstreamTLV", package: "TLV"),
             ]
+        ),
+        // The custom framing shown in the README, checked by the conformance kit.
+        .target(
+            name: "LineFramingExample",
+            dependencies: [.product(name: "LightstreamFraming", package: "Framing")],
+            path: "Examples/LineFraming"
         ),
         .executableTarget(
             name: "lightstream",
@@ -42,7 +52,17 @@ let package = Package(
                     path: "Packages/Vec64/Tests/Vec64Tests"),
         .testTarget(name: "LightstreamArrowTests", dependencies: [.product(name: "LightstreamArrow", package: "Arrow")],
                     path: "Packages/Arrow/Tests/LightstreamArrowTests"),
-        .testTarget(name: "IntegrationTests", dependencies: ["Lightstream", "lightstream"],
+        .testTarget(name: "LightstreamFramingTests",
+                    dependencies: [.product(name: "LightstreamFraming", package: "Framing"),
+                                   .product(name: "LightstreamFramingConformance", package: "Framing")],
+                    path: "Packages/Framing/Tests/LightstreamFramingTests"),
+        .testTarget(name: "LightstreamTLVTests",
+                    dependencies: [.product(name: "LightstreamTLV", package: "TLV"),
+                                   .product(name: "LightstreamFramingConformance", package: "Framing")],
+                    path: "Packages/TLV/Tests/LightstreamTLVTests"),
+        .testTarget(name: "IntegrationTests",
+                    dependencies: ["Lightstream", "lightstream", "LineFramingExample",
+                                   .product(name: "LightstreamFramingConformance", package: "Framing")],
                     path: "Integration/IntegrationTests"),
     ],
     swiftLanguageModes: [.v6]

@@ -46,6 +46,9 @@ struct ToolTests {
         #expect(demo.output.contains("(100 rows, 5 columns)"))
         #expect(demo.output.contains("same memory: true"))
         #expect(demo.output.contains("equals the one-batch table: true"))
+        #expect(demo.output.contains("TLV round trip: 3 messages"))
+        #expect(demo.output.contains("rowCount(100)"))
+        #expect(demo.output.contains("equal to what was sent: true"))
     }
 
     @Test func badArgumentsFailWithAMessage() throws {

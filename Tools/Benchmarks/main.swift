@@ -12,7 +12,7 @@ import Lightstream
 /// Keeps results alive so the optimiser cannot drop the measured work.
 nonisolated(unsafe) var sink = 0
 
-func measure(_ name: String, bytes: Int, repetitions: Int = 7, _ body: () -> Int) {
+func measure(_ name: String, bytes: Int, items: Int? = nil, repetitions: Int = 7, _ body: () -> Int) {
     if !wants(name) { return }
     var best = Double.infinity
     for _ in 0..<repetitions {
@@ -21,7 +21,7 @@ func measure(_ name: String, bytes: Int, repetitions: Int = 7, _ body: () -> Int
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         best = min(best, elapsed)
     }
-    print("{\"name\": \"\(name)\", \"seconds\": \(best), \"bytes\": \(bytes)}")
+    print("{\"name\": \"\(name)\", \"seconds\": \(best), \"bytes\": \(bytes)\(items.map { ", \"items\": \($0)" } ?? "")}")
 }
 
 // Usage: lightstream-bench [ROWS] [NAME-FILTER]
@@ -115,9 +115,77 @@ func benchBuild(rows: Int) {
     }
 }
 
+/// A sink that only counts, so encoding is measured without a copy into memory.
+struct CountingSink: ByteSink {
+    var count = 0
+    mutating func write(_ pieces: [Buffer]) throws { for piece in pieces { count &+= piece.count } }
+}
+
+/// Framing: decode and encode length-prefixed and TLV frames of 16 B, 1 KiB and 1 MiB, about
+/// `8 * rows` bytes of bodies per run (80 MB by default). Decoding reads the wire in 64 KiB chunks (copied into the stream
+/// buffer, as from a socket) or adopts it whole (zero copy, as from a memory map).
+func benchFraming(rows: Int) {
+    for size in [16, 1024, 1 << 20] {
+        let names = ["framing_decode_\(size)B", "framing_decode_adopted_\(size)B", "framing_encode_\(size)B", "tlv_decode_\(size)B"]
+        guard names.contains(where: wants) else { continue }
+        let count = max(1, rows * 8 / size)
+        let body = Buffer(copying: (0..<size).map { UInt8(truncatingIfNeeded: $0) })
+        let bodies = [Buffer](repeating: body, count: count)
+        var lengthPrefixed = FrameWriter(encoder: LengthPrefixedFrameEncoder(LengthFieldFormat(maximumFrameLength: 2 << 20)), sink: MemorySink())
+        var tlv = FrameWriter(encoder: TLVEncoder(), sink: MemorySink())
+        for b in bodies {
+            try! lengthPrefixed.write(b)
+            try! tlv.write(TLVFrame(tag: 1, value: b))
+        }
+        let wire = try! lengthPrefixed.finish().buffer
+        let tlvWire = try! tlv.finish().buffer
+        let chunks = stride(from: 0, to: wire.count, by: 64 << 10).map { wire.slice($0..<min(wire.count, $0 + (64 << 10))) }
+        let tlvChunks = stride(from: 0, to: tlvWire.count, by: 64 << 10).map { tlvWire.slice($0..<min(tlvWire.count, $0 + (64 << 10))) }
+        let decoder = LengthPrefixedFrameDecoder(LengthFieldFormat(maximumFrameLength: 2 << 20))
+        // Chunks are re-wrapped as copies each run so the stream buffer cannot adopt them.
+        measure(names[0], bytes: wire.count, items: count, repetitions: 5) {
+            var reader = FrameReader(decoder: decoder, source: CopyingSource(chunks))
+            var n = 0
+            while let frame = try! reader.next() { n &+= frame.count }
+            return n
+        }
+        measure(names[1], bytes: wire.count, items: count, repetitions: 5) {
+            var reader = FrameReader(decoder: decoder, source: BufferSource([wire]))
+            var n = 0
+            while let frame = try! reader.next() { n &+= frame.count }
+            return n
+        }
+        measure(names[2], bytes: wire.count, items: count, repetitions: 5) {
+            var writer = FrameWriter(encoder: LengthPrefixedFrameEncoder(LengthFieldFormat(maximumFrameLength: 2 << 20)), sink: CountingSink())
+            for b in bodies { try! writer.write(b) }
+            return try! writer.finish().count
+        }
+        measure(names[3], bytes: tlvWire.count, items: count, repetitions: 5) {
+            var reader = FrameReader(decoder: TLVDecoder(), source: CopyingSource(tlvChunks))
+            var n = 0
+            while let frame = try! reader.next() { n &+= frame.value.count }
+            return n
+        }
+    }
+}
+
+/// Delivers chunks by copying their bytes into the stream buffer, as a socket read would.
+struct CopyingSource: ByteSource {
+    let chunks: [Buffer]
+    var next = 0
+    init(_ chunks: [Buffer]) { self.chunks = chunks }
+    mutating func read(into buffer: inout StreamBuffer, minimumCapacity: Int) throws -> Bool {
+        guard next < chunks.count else { return false }
+        try chunks[next].withUnsafeBytes { try buffer.append($0) }
+        next += 1
+        return true
+    }
+}
+
 benchMemcpy()
 benchAppend(rows: rows)
 benchBulkAppend(rows: rows)
 benchNullCount(rows: rows)
 benchBuild(rows: rows)
+benchFraming(rows: rows)
 FileHandle.standardError.write("checksum \(sink)\n".data(using: .utf8)!)

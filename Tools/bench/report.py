@@ -30,14 +30,15 @@ def fmt_time(s):
 
 
 lines = [
-    "| benchmark | Lightstream | pyarrow/numpy | ratio Lightstream/pyarrow (time; < 1 is faster) | Lightstream GB/s |",
-    "|---|---:|---:|---:|---:|",
+    "| benchmark | Lightstream | pyarrow/numpy | ratio Lightstream/pyarrow (time; < 1 is faster) | Lightstream GB/s | % of memcpy | items/s |",
+    "|---|---:|---:|---:|---:|---:|---:|",
 ]
 for name, s in swift.items():
     p = py.get(name)
-    ratio = f"{s['seconds'] / p['seconds']:.2f}" if p else "n/a"
+    ratio = f"{s['seconds'] / p['seconds']:.2f}" if p else "n/a (no twin)"
     gbps = s["bytes"] / s["seconds"] / 1e9
-    lines.append(f"| {name} | {fmt_time(s['seconds'])} | {fmt_time(p['seconds']) if p else 'n/a'} | {ratio} | {gbps:.2f} |")
+    items = f"{s['items'] / s['seconds'] / 1e6:.2f} M" if "items" in s else ""
+    lines.append(f"| {name} | {fmt_time(s['seconds'])} | {fmt_time(p['seconds']) if p else '-'} | {ratio} | {gbps:.2f} | {100 * gbps / ceiling:.0f}% | {items} |")
 
 cpu = platform.processor() or platform.machine()
 try:

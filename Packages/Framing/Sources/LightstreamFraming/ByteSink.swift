@@ -48,34 +48,37 @@ public struct FileDescriptorSink: ByteSink, Sendable {
 /// Drives a ``FrameEncoder`` into a ``ByteSink``, batching small frames and writing large
 /// bodies by reference.
 public struct FrameWriter<Encoder: FrameEncoder, Sink: ByteSink> {
-    public private(set) var encoder: Encoder
-    public private(set) var sink: Sink
-    private var output: FrameOutput
+    public var encoder: Encoder { _encoder }
+    public var sink: Sink { _sink }
+    @usableFromInline var _encoder: Encoder
+    @usableFromInline var _sink: Sink
+    @usableFromInline var output: FrameOutput
     /// Buffered bytes at which `write` passes them to the sink.
     public let flushThreshold: Int
 
     public init(encoder: Encoder, sink: Sink, flushThreshold: Int = 64 << 10) {
-        self.encoder = encoder
-        self.sink = sink
+        _encoder = encoder
+        _sink = sink
         self.flushThreshold = flushThreshold
         output = FrameOutput()
     }
 
     /// Encodes `frame`; passes buffered bytes to the sink once they reach ``flushThreshold``.
+    @inlinable
     public mutating func write(_ frame: Encoder.Frame) throws {
-        try encoder.encode(frame, into: &output)
-        if output.count >= flushThreshold { try sink.write(output.takePieces()) }
+        try _encoder.encode(frame, into: &output)
+        if output.count >= flushThreshold { try _sink.write(output.takePieces()) }
     }
 
     /// Passes every buffered byte to the sink and flushes it.
     public mutating func flush() throws {
-        if output.count > 0 { try sink.write(output.takePieces()) }
-        try sink.flush()
+        if output.count > 0 { try _sink.write(output.takePieces()) }
+        try _sink.flush()
     }
 
     /// Flushes and returns the sink.
     public consuming func finish() throws -> Sink {
         try flush()
-        return sink
+        return _sink
     }
 }

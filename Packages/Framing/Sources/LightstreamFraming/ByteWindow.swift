@@ -8,13 +8,14 @@ public struct ByteWindow: Sendable {
     public let bytes: Buffer
     /// The position of the window's first byte in the whole stream.
     public let streamOffset: Int
-    let statistics: FramingStatistics?
+    @usableFromInline let statistics: FramingStatistics?
 
     /// A window over `bytes`, which start at byte `streamOffset` of the stream.
     public init(_ bytes: Buffer, streamOffset: Int = 0) {
         self.init(bytes, streamOffset: streamOffset, statistics: nil)
     }
 
+    @inlinable
     init(_ bytes: Buffer, streamOffset: Int, statistics: FramingStatistics?) {
         self.bytes = bytes
         self.streamOffset = streamOffset
@@ -52,6 +53,7 @@ public struct ByteWindow: Sendable {
     /// The bytes `range` as a buffer: a zero-copy slice when its first byte is aligned to
     /// `alignment` (a power of two), otherwise a copy into 64-byte aligned memory, counted in
     /// ``FramingStatistics/realignedBodies``.
+    @inlinable
     public func body(_ range: Range<Int>, alignment: Int = 1) -> Buffer {
         let slice = bytes.slice(range)
         if alignment <= 1 || slice.isAligned(to: alignment) { return slice }
@@ -60,6 +62,7 @@ public struct ByteWindow: Sendable {
     }
 
     /// An error of `kind` for the frame starting `offset` bytes into this window.
+    @inlinable
     public func error(_ kind: FramingError.Kind, at offset: Int) -> FramingError {
         FramingError(kind, at: streamOffset + offset)
     }

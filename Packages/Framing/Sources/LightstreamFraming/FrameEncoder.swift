@@ -15,46 +15,49 @@ public protocol FrameEncoder {
 public struct FrameOutput: Sendable {
     /// Bodies at least this large are written by reference instead of copied.
     public let referenceThreshold: Int
-    private var pieces: [Buffer] = []
-    private var scratch = Vec64<UInt8>()
+    @usableFromInline var pieces: [Buffer] = []
+    @usableFromInline var scratch = Vec64<UInt8>()
+    @usableFromInline var _count = 0
     /// The bytes appended so far.
-    public private(set) var count = 0
+    @inlinable public var count: Int { _count }
 
     public init(referenceThreshold: Int = 4096) {
         self.referenceThreshold = referenceThreshold
     }
 
     /// Appends bytes by copying.
+    @inlinable
     public mutating func append(bytes: UnsafeRawBufferPointer) {
         scratch.append(contentsOf: bytes.bindMemory(to: UInt8.self))
-        count += bytes.count
+        _count += bytes.count
     }
 
     /// Appends the bytes of a collection by copying.
     public mutating func append(contentsOf bytes: some Collection<UInt8>) {
         scratch.append(contentsOf: bytes)
-        count += bytes.count
+        _count += bytes.count
     }
 
     /// Appends an unsigned integer of `width` bytes (1, 2, 4 or 8) in the given byte order.
+    @inlinable
     public mutating func appendInteger(_ value: UInt64, width: Int, bigEndian: Bool) {
-        precondition([1, 2, 4, 8].contains(width), "FrameOutput: integer width \(width) is not 1, 2, 4 or 8")
-        precondition(width == 8 || value >> (width * 8) == 0, "FrameOutput: \(value) does not fit in \(width) bytes")
-        for i in 0..<width {
-            let shift = bigEndian ? (width - 1 - i) * 8 : i * 8
-            scratch.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
-        }
-        count += width
+        precondition(width == 1 || width == 2 || width == 4 || width == 8, "FrameOutput: integer width \(width) is not 1, 2, 4 or 8")
+        precondition(width == 8 || value >> UInt64(width &* 8) == 0, "FrameOutput: \(value) does not fit in \(width) bytes")
+        // Little-endian: the low `width` bytes; big-endian: the value shifted to the top, byte-swapped.
+        let ordered = bigEndian ? (value << UInt64(64 &- width &* 8)).bigEndian : value.littleEndian
+        withUnsafeBytes(of: ordered) { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: $0.bindMemory(to: UInt8.self)[0..<width])) }
+        _count &+= width
     }
 
     /// Appends `count` zero bytes (padding).
     public mutating func appendZeros(_ n: Int) {
         scratch.append(repeating: 0, count: n)
-        count += n
+        _count += n
     }
 
     /// Appends a body: by reference (no copy) when it is at least ``referenceThreshold`` bytes,
     /// otherwise copied next to the headers around it.
+    @inlinable
     public mutating func append(body: Buffer) {
         if body.count < referenceThreshold {
             body.withUnsafeBytes { append(bytes: $0) }
@@ -62,19 +65,21 @@ public struct FrameOutput: Sendable {
         }
         flushScratch()
         pieces.append(body)
-        count += body.count
+        _count += body.count
     }
 
-    private mutating func flushScratch() {
+    @usableFromInline
+    mutating func flushScratch() {
         guard !scratch.isEmpty else { return }
         pieces.append(scratch.freeze())
-        scratch = Vec64()
+        // Start the next run of small pieces at the size this one reached: no regrowth per flush.
+        scratch = Vec64(minimumCapacity: scratch.capacity)
     }
 
     /// Takes the pieces appended so far, leaving the output empty.
     public mutating func takePieces() -> [Buffer] {
         flushScratch()
-        defer { pieces = []; count = 0 }
+        defer { pieces = []; _count = 0 }
         return pieces
     }
 

@@ -9,50 +9,54 @@ import Vec64
 /// while let frame = try reader.next() { ... }
 /// ```
 public struct FrameReader<Decoder: FrameDecoder, Source: ByteSource> {
-    public private(set) var decoder: Decoder
-    public private(set) var source: Source
+    public var decoder: Decoder { _decoder }
+    public var source: Source { _source }
     /// The buffer between source and decoder (its statistics count realigned bodies).
-    public private(set) var buffer: StreamBuffer
-    private var sawEnd = false
-    private var finished = false
+    public var buffer: StreamBuffer { _buffer }
+    @usableFromInline var _decoder: Decoder
+    @usableFromInline var _source: Source
+    @usableFromInline var _buffer: StreamBuffer
+    @usableFromInline var sawEnd = false
+    @usableFromInline var finished = false
 
     public init(decoder: Decoder, source: Source, buffer: StreamBuffer = StreamBuffer()) {
-        self.decoder = decoder
-        self.source = source
-        self.buffer = buffer
+        _decoder = decoder
+        _source = source
+        _buffer = buffer
     }
 
     /// The next frame, or `nil` after the last one.
     ///
     /// - Throws: ``FramingError`` for malformed or truncated input and for I/O failures of the
     ///   source (as ``FramingError/Kind/io(_:)`` when the source reports them so).
+    @inlinable
     public mutating func next() throws -> Decoder.Frame? {
         if finished { return nil }
         while !sawEnd {
-            let window = buffer.window
-            switch try decoder.decode(window) {
+            let window = _buffer.window
+            switch try _decoder.decode(window) {
             case let .frame(frame, consumed):
                 try Self.check(consumed, of: window)
-                buffer.consume(consumed)
+                _buffer.consume(consumed)
                 return frame
             case let .needMoreData(minimumWindow):
-                if let minimumWindow { try buffer.reserve(windowOf: minimumWindow) }
-                let wanted = max(1, (minimumWindow ?? 0) - buffer.pendingCount)
-                if try !source.read(into: &buffer, minimumCapacity: wanted) { sawEnd = true }
+                if let minimumWindow { try _buffer.reserve(windowOf: minimumWindow) }
+                let wanted = max(1, (minimumWindow ?? 0) - _buffer.pendingCount)
+                if try !_source.read(into: &_buffer, minimumCapacity: wanted) { sawEnd = true }
             }
         }
         do {
-            guard let step = try decoder.decodeLast(buffer.window) else {
+            guard let step = try _decoder.decodeLast(_buffer.window) else {
                 finished = true
                 return nil
             }
             switch step {
             case let .frame(frame, consumed):
-                try Self.check(consumed, of: buffer.window)
-                buffer.consume(consumed)
+                try Self.check(consumed, of: _buffer.window)
+                _buffer.consume(consumed)
                 return frame
             case let .needMoreData(minimumWindow):
-                throw buffer.window.error(.truncatedFrame(needed: minimumWindow, available: buffer.pendingCount), at: 0)
+                throw _buffer.window.error(.truncatedFrame(needed: minimumWindow, available: _buffer.pendingCount), at: 0)
             }
         } catch {
             finished = true
@@ -62,6 +66,7 @@ public struct FrameReader<Decoder: FrameDecoder, Source: ByteSource> {
 
     /// A decoder must consume at least one byte per frame and no more than it was given;
     /// anything else is a decoder bug that would loop forever or read past the input.
+    @inlinable
     static func check(_ consumed: Int, of window: ByteWindow) throws(FramingError) {
         guard consumed > 0 && consumed <= window.count else {
             throw window.error(.malformed("decoder reported consuming \(consumed) of \(window.count) bytes"), at: 0)

@@ -23,6 +23,7 @@ public struct FramingError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The byte of the stream (counted from the start of input) where the offending frame starts.
     public var byteOffset: Int
 
+    @inlinable
     public init(_ kind: Kind, at byteOffset: Int) {
         self.kind = kind
         self.byteOffset = byteOffset

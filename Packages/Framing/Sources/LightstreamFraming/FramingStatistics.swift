@@ -18,6 +18,7 @@ public final class FramingStatistics: Sendable {
     /// The bytes moved by compactions.
     public var compactedBytes: Int { compactedByteCount.load(ordering: .relaxed) }
 
+    @usableFromInline
     func countRealignment(bytes: Int) {
         realigned.add(1, ordering: .relaxed)
         realignedByteCount.add(bytes, ordering: .relaxed)

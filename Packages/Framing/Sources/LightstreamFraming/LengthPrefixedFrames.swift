@@ -35,6 +35,7 @@ public struct LengthPrefixedFrameDecoder: FrameDecoder, Sendable {
 
     public init(_ format: LengthFieldFormat = LengthFieldFormat()) { self.format = format }
 
+    @inlinable
     public mutating func decode(_ window: ByteWindow) throws(FramingError) -> DecodeStep<Buffer> {
         let width = format.width
         guard window.count >= width else { return .needMoreData(minimumWindow: width) }
@@ -57,6 +58,7 @@ public struct LengthPrefixedFrameEncoder: FrameEncoder, Sendable {
 
     public init(_ format: LengthFieldFormat = LengthFieldFormat()) { self.format = format }
 
+    @inlinable
     public mutating func encode(_ body: Buffer, into output: inout FrameOutput) throws(FramingError) {
         guard body.count <= format.maximumFrameLength else {
             throw FramingError(.frameTooLarge(length: UInt64(body.count), maximum: format.maximumFrameLength), at: output.count)

@@ -2,9 +2,10 @@ import Vec64
 
 /// Append-only memory for a stream buffer: bytes are written once past `filled` and never
 /// changed, so buffers handed out over them stay valid and immutable.
+@usableFromInline
 final class StreamChunk: @unchecked Sendable {
-    let base: UnsafeMutableRawPointer
-    let capacity: Int
+    @usableFromInline let base: UnsafeMutableRawPointer
+    @usableFromInline let capacity: Int
 
     init(capacity: Int) {
         self.capacity = paddedTo64(max(capacity, 64))
@@ -14,6 +15,7 @@ final class StreamChunk: @unchecked Sendable {
     deinit { base.deallocate() }
 
     /// A buffer over `range`, keeping this chunk alive.
+    @inlinable
     func buffer(_ range: Range<Int>) -> Buffer {
         Buffer(unsafeForeignBytes: UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count), owner: self)
     }
@@ -39,13 +41,15 @@ public struct StreamBuffer: Sendable {
     /// Realignment and compaction counters.
     public let statistics: FramingStatistics
 
-    private var chunk: StreamChunk?
-    /// An adopted buffer holding all pending bytes (read-only); exclusive with pending bytes in `chunk`.
-    private var adopted: Buffer?
-    private var readIndex = 0
-    private var writeIndex = 0
-    /// The stream position of the first pending byte.
-    public private(set) var consumedCount = 0
+    @usableFromInline var chunk: StreamChunk?
+    /// An adopted buffer (read-only) whose bytes from `readIndex` on are all the pending bytes;
+    /// exclusive with pending bytes in `chunk`.
+    @usableFromInline var adopted: Buffer?
+    @usableFromInline var readIndex = 0
+    @usableFromInline var writeIndex = 0
+    @usableFromInline var _consumedCount = 0
+    /// The stream position of the first pending byte (the bytes consumed so far).
+    @inlinable public var consumedCount: Int { _consumedCount }
 
     /// A stream buffer that holds at most `maximumBytes` and allocates `chunkSize`-byte chunks.
     public init(maximumBytes: Int = 1 << 30, chunkSize: Int = 64 << 10, statistics: FramingStatistics = FramingStatistics()) {
@@ -56,25 +60,27 @@ public struct StreamBuffer: Sendable {
     }
 
     /// The number of bytes received and not consumed.
-    public var pendingCount: Int { adopted?.count ?? (writeIndex - readIndex) }
+    @inlinable public var pendingCount: Int { (adopted?.count ?? writeIndex) - readIndex }
 
     /// Whether no bytes are pending.
-    public var isEmpty: Bool { pendingCount == 0 }
+    @inlinable public var isEmpty: Bool { pendingCount == 0 }
 
     /// The pending bytes, for a decoder.
-    public var window: ByteWindow {
-        let bytes = adopted ?? chunk?.buffer(readIndex..<writeIndex) ?? Buffer()
-        return ByteWindow(bytes, streamOffset: consumedCount, statistics: statistics)
+    @inlinable public var window: ByteWindow {
+        let bytes = adopted.map { $0.slice(readIndex..<$0.count) } ?? chunk?.buffer(readIndex..<writeIndex) ?? Buffer()
+        return ByteWindow(bytes, streamOffset: _consumedCount, statistics: statistics)
     }
 
     /// Marks the first `count` pending bytes as used.
+    @inlinable
     public mutating func consume(_ count: Int) {
         precondition(count >= 0 && count <= pendingCount, "StreamBuffer: consuming \(count) of \(pendingCount) bytes")
-        consumedCount += count
-        if let buffer = adopted {
-            adopted = count == buffer.count ? nil : buffer.slice(count..<buffer.count)
-        } else {
-            readIndex += count
+        _consumedCount += count
+        readIndex += count
+        if let buffer = adopted, readIndex == buffer.count {
+            adopted = nil
+            readIndex = 0
+            writeIndex = 0
         }
     }
 
@@ -158,7 +164,7 @@ public struct StreamBuffer: Sendable {
         let capacity = max(chunkSize, alignmentShift + max(pending * 2, pending + extra))
         let fresh = StreamChunk(capacity: capacity)
         if pending > 0 {
-            let source = adopted ?? chunk!.buffer(readIndex..<writeIndex)
+            let source = adopted.map { $0.slice(readIndex..<$0.count) } ?? chunk!.buffer(readIndex..<writeIndex)
             source.withUnsafeBytes { fresh.base.advanced(by: alignmentShift).copyMemory(from: $0.baseAddress!, byteCount: pending) }
             statistics.countCompaction(bytes: pending)
         }

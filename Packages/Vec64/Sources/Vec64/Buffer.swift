@@ -35,7 +35,7 @@ public struct Buffer: @unchecked Sendable {
         self.init(storage: Buffer.emptyStorage, count: 0)
     }
 
-    private static let emptyStorage = AlignedStorage(byteCapacity: 0)
+    @usableFromInline static let emptyStorage = AlignedStorage(byteCapacity: 0)
 
     /// Copies `bytes` into a new 64-byte aligned allocation.
     public init(copying bytes: UnsafeRawBufferPointer) {
@@ -60,6 +60,7 @@ public struct Buffer: @unchecked Sendable {
     ///
     /// Use this for memory that an object already manages (a network buffer, an array from another
     /// library).
+    @inlinable
     public init(unsafeForeignBytes bytes: UnsafeRawBufferPointer, owner: some AnyObject & Sendable) {
         self.init(owner: owner, base: bytes.baseAddress ?? UnsafeRawPointer(Buffer.emptyStorage.base), count: bytes.count)
     }

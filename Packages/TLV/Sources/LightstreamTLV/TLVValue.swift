@@ -1,0 +1,59 @@
+import LightstreamFraming
+import Vec64
+
+/// A Swift type that travels as the value of a TLV frame.
+public protocol TLVValue: Sendable {
+    /// Decodes a value; throws ``FramingError`` (kind `.malformed`) when the bytes are not one.
+    static func decodeTLV(_ value: Buffer) throws(FramingError) -> Self
+    /// The value's bytes.
+    func encodeTLV() -> Buffer
+}
+
+extension Buffer: TLVValue {
+    public static func decodeTLV(_ value: Buffer) throws(FramingError) -> Buffer { value }
+    public func encodeTLV() -> Buffer { self }
+}
+
+extension String: TLVValue {
+    /// UTF-8 text; invalid UTF-8 is an error.
+    public static func decodeTLV(_ value: Buffer) throws(FramingError) -> String {
+        guard let text = value.withUnsafeBytes({ String(validating: $0, as: UTF8.self) }) else {
+            throw FramingError(.malformed("TLV value is not valid UTF-8"), at: 0)
+        }
+        return text
+    }
+
+    public func encodeTLV() -> Buffer { Buffer(copying: Array(utf8)) }
+}
+
+extension Array: TLVValue where Element == UInt8 {
+    public static func decodeTLV(_ value: Buffer) throws(FramingError) -> [UInt8] { value.array }
+    public func encodeTLV() -> Buffer { Buffer(copying: self) }
+}
+
+/// Fixed-width numbers travel little-endian in exactly their size.
+public protocol TLVFixedWidthValue: TLVValue, BitwiseCopyable {}
+
+extension TLVFixedWidthValue {
+    public static func decodeTLV(_ value: Buffer) throws(FramingError) -> Self {
+        guard value.count == MemoryLayout<Self>.size else {
+            throw FramingError(.malformed("TLV value of \(value.count) bytes is not a \(MemoryLayout<Self>.size)-byte \(Self.self)"), at: 0)
+        }
+        return value.load(Self.self, fromByteOffset: 0)
+    }
+
+    public func encodeTLV() -> Buffer {
+        withUnsafeBytes(of: self) { Buffer(copying: $0) }
+    }
+}
+
+extension UInt8: TLVFixedWidthValue {}
+extension UInt16: TLVFixedWidthValue {}
+extension UInt32: TLVFixedWidthValue {}
+extension UInt64: TLVFixedWidthValue {}
+extension Int8: TLVFixedWidthValue {}
+extension Int16: TLVFixedWidthValue {}
+extension Int32: TLVFixedWidthValue {}
+extension Int64: TLVFixedWidthValue {}
+extension Float: TLVFixedWidthValue {}
+extension Double: TLVFixedWidthValue {}
