@@ -104,9 +104,9 @@ public final class ArrayData: Sendable {
 }
 
 extension ArrayData {
-    /// Reads offset `index` of an offsets buffer of 4- or 8-byte integers (bounds checked).
+    /// Reads entry `index` of buffer `buffer` as a 4- or 8-byte offset (bounds checked).
     @inlinable
-    func offsetValue(buffer: Int, width: Int, at index: Int) -> Int {
+    public func offsetValue(buffer: Int, width: Int, at index: Int) -> Int {
         width == 4 ? Int(buffers[buffer].load(Int32.self, at: index)) : Int(buffers[buffer].load(Int64.self, at: index))
     }
 

@@ -1,0 +1,146 @@
+import LightstreamArrow
+import LightstreamFlatBuffers
+import LightstreamFraming
+import Vec64
+
+/// The kinds of message an Arrow IPC stream carries.
+public enum IPCMessageKind: UInt8, Sendable {
+    case schema = 1, dictionaryBatch = 2, recordBatch = 3, tensor = 4, sparseTensor = 5
+}
+
+/// One encapsulated IPC message: metadata (a `Message` FlatBuffer) and its body, which is a
+/// zero-copy slice of the received bytes when they were 8-byte aligned.
+public struct IPCMessage: Sendable {
+    /// The metadata version (V4 = 3, V5 = 4).
+    public let version: Int16
+    public let kind: IPCMessageKind
+    /// The header table (a Schema, DictionaryBatch or RecordBatch).
+    public let header: FlatTable
+    public let body: Buffer
+    public let customMetadata: [String: String]
+
+    /// Parses the metadata FlatBuffer of a message whose body is `body`.
+    public init(metadata: Buffer, body: Buffer) throws {
+        let root = try FlatBuffer(metadata).root()
+        version = try root.scalar(0, default: Int16(0))
+        guard version >= 3 else { throw IPCError("metadata version V\(version + 1) is older than V4 and not supported") }
+        let rawKind = try root.scalar(1, default: UInt8(0))
+        guard let kind = IPCMessageKind(rawValue: rawKind) else { throw IPCError("unknown message header type \(rawKind)") }
+        guard let header = try root.table(2) else { throw IPCError("message has no header") }
+        self.kind = kind
+        self.header = header
+        self.body = body
+        customMetadata = try SchemaDecoder.metadata(root, slot: 4)
+    }
+
+    /// The body length a message's metadata announces.
+    static func bodyLength(metadata: Buffer) throws -> Int {
+        let length = try FlatBuffer(metadata).root().scalar(3, default: Int64(0))
+        guard length >= 0 else { throw IPCError("negative body length \(length)") }
+        return Int(length)
+    }
+}
+
+/// What the IPC message decoder produces.
+public enum IPCFrame: Sendable {
+    case message(IPCMessage)
+    /// The end-of-stream marker.
+    case endOfStream
+}
+
+/// Decodes encapsulated IPC messages on the Framing protocols: continuation marker
+/// `0xFFFFFFFF`, metadata length, metadata (padded to 8), body; also the pre-0.15 form without the
+/// continuation marker, and the end-of-stream marker.
+public struct IPCMessageDecoder: FrameDecoder, Sendable {
+    /// The largest metadata accepted.
+    public var maximumMetadataLength: Int
+    /// The largest body accepted.
+    public var maximumBodyLength: Int
+
+    public init(maximumMetadataLength: Int = 64 << 20, maximumBodyLength: Int = 1 << 40) {
+        self.maximumMetadataLength = maximumMetadataLength
+        self.maximumBodyLength = maximumBodyLength
+    }
+
+    public mutating func decode(_ window: ByteWindow) throws(FramingError) -> DecodeStep<IPCFrame> {
+        guard window.count >= 4 else { return .needMoreData(minimumWindow: 4) }
+        var prefix = 4
+        var length = Int(Int32(bitPattern: UInt32(window.readInteger(width: 4, at: 0, bigEndian: false))))
+        if length == -1 {
+            guard window.count >= 8 else { return .needMoreData(minimumWindow: 8) }
+            prefix = 8
+            length = Int(Int32(bitPattern: UInt32(window.readInteger(width: 4, at: 4, bigEndian: false))))
+        }
+        if length == 0 { return .frame(.endOfStream, consumed: prefix) }
+        guard length > 0 else { throw window.error(.malformed("negative metadata length \(length)"), at: 0) }
+        guard length <= maximumMetadataLength else {
+            throw window.error(.frameTooLarge(length: UInt64(length), maximum: maximumMetadataLength), at: 0)
+        }
+        guard window.count >= prefix + length else { return .needMoreData(minimumWindow: prefix + length) }
+        let metadata = window.bytes.slice(prefix..<(prefix + length))
+        let bodyLength: Int
+        do {
+            bodyLength = try IPCMessage.bodyLength(metadata: metadata)
+        } catch {
+            throw window.error(.malformed("\(error)"), at: 0)
+        }
+        guard bodyLength <= maximumBodyLength else {
+            throw window.error(.frameTooLarge(length: UInt64(bodyLength), maximum: maximumBodyLength), at: 0)
+        }
+        let total = prefix + length + bodyLength
+        guard window.count >= total else { return .needMoreData(minimumWindow: total) }
+        do {
+            let message = try IPCMessage(metadata: metadata, body: window.body((prefix + length)..<total, alignment: 8))
+            return .frame(.message(message), consumed: total)
+        } catch {
+            throw window.error(.malformed("\(error)"), at: 0)
+        }
+    }
+}
+
+/// An encoded message ready to write: metadata FlatBuffer and body pieces.
+struct EncodedMessage {
+    var metadata: [UInt8]
+    var body: [Buffer]
+    var bodyLength: Int
+}
+
+/// Writes encapsulated messages, padding metadata so that every body starts at a multiple of
+/// `alignment` from the start of the stream or file (given where writing started).
+struct IPCMessageWriter {
+    let alignment: Int
+    /// Bytes written so far, from the start of the stream or file.
+    var position: Int
+
+    /// Appends `message` and returns the metadata length written (prefix + padded metadata).
+    mutating func write(_ message: EncodedMessage, into output: inout FrameOutput) -> Int {
+        var paddedLength = message.metadata.count
+        while (position + 8 + paddedLength) % alignment != 0 { paddedLength += 1 }
+        output.appendInteger(0xFFFF_FFFF, width: 4, bigEndian: false)
+        output.appendInteger(UInt64(paddedLength), width: 4, bigEndian: false)
+        output.append(contentsOf: message.metadata)
+        output.appendZeros(paddedLength - message.metadata.count)
+        for piece in message.body { output.append(body: piece) }
+        position += 8 + paddedLength + message.bodyLength
+        return 8 + paddedLength
+    }
+
+    /// Appends the end-of-stream marker.
+    mutating func writeEndOfStream(into output: inout FrameOutput) {
+        output.appendInteger(0xFFFF_FFFF, width: 4, bigEndian: false)
+        output.appendInteger(0, width: 4, bigEndian: false)
+        position += 8
+    }
+}
+
+/// Builds the `Message` FlatBuffer around a header.
+func messageMetadata(_ kind: IPCMessageKind, bodyLength: Int, _ header: (inout FlatBufferBuilder) -> FlatOffset) -> [UInt8] {
+    var builder = FlatBufferBuilder()
+    let headerOffset = header(&builder)
+    builder.startTable()
+    builder.add(0, Int16(4), default: Int16(-1))
+    builder.add(1, kind.rawValue, default: 0)
+    builder.add(2, headerOffset)
+    builder.add(3, Int64(bodyLength), default: Int64(0))
+    return builder.finish(root: builder.endTable())
+}
