@@ -96,7 +96,7 @@ enum ArrowIntegrationJSON {
 // MARK: - JSON values
 
 /// A parsed JSON value; numbers keep their literal text.
-indirect enum IntegrationJSONValue {
+private indirect enum IntegrationJSONValue {
     case null
     case bool(Bool)
     case number(String)
@@ -140,7 +140,7 @@ indirect enum IntegrationJSONValue {
 }
 
 /// A strict JSON (RFC 8259) parser over bytes.
-struct IntegrationJSONParser {
+private struct IntegrationJSONParser {
     let bytes: [UInt8]
     var index = 0
 
@@ -336,7 +336,7 @@ struct IntegrationJSONParser {
     }
 }
 
-func hexDigitValue(_ b: UInt8) -> UInt8? {
+private func hexDigitValue(_ b: UInt8) -> UInt8? {
     switch b {
     case 0x30...0x39: b - 0x30
     case 0x41...0x46: b - 0x41 + 10
@@ -348,7 +348,7 @@ func hexDigitValue(_ b: UInt8) -> UInt8? {
 // MARK: - Decoding
 
 /// A schema field with what the JSON says about its dictionary encoding.
-struct IntegrationFieldSpec {
+private struct IntegrationFieldSpec {
     /// The field as it appears in the schema (dictionary-encoded fields have a dictionary type).
     var field: Field
     /// The value type: the field's type without dictionary encoding.
@@ -358,7 +358,7 @@ struct IntegrationFieldSpec {
     var path: [String]
 }
 
-struct IntegrationDecoder {
+private struct IntegrationDecoder {
     let root: IntegrationJSONValue
     var dictionaryIDs: [[String]: Int64] = [:]
     /// The value field of each dictionary id (its first occurrence in the schema).
@@ -988,7 +988,7 @@ struct IntegrationDecoder {
 // MARK: - Number parsing
 
 /// An integer from a JSON number or string (large integers are strings); exact, no rounding.
-func parseInteger<T: FixedWidthInteger>(_ json: IntegrationJSONValue, _ type: T.Type) -> T? {
+private func parseInteger<T: FixedWidthInteger>(_ json: IntegrationJSONValue, _ type: T.Type) -> T? {
     switch json {
     case let .number(text), let .string(text):
         if let v = T(text) { return v }
@@ -1003,7 +1003,7 @@ func parseInteger<T: FixedWidthInteger>(_ json: IntegrationJSONValue, _ type: T.
 }
 
 /// A floating point value from a number literal or a string (also `NaN`, `Infinity`, `-Infinity`).
-func parseFloat<T: BinaryFloatingPoint & LosslessStringConvertible>(_ text: String, _ type: T.Type) -> T? {
+private func parseFloat<T: BinaryFloatingPoint & LosslessStringConvertible>(_ text: String, _ type: T.Type) -> T? {
     if let v = T(text) { return v }
     switch text.lowercased() {
     case "nan", "+nan", "-nan": return T.nan
@@ -1015,7 +1015,7 @@ func parseFloat<T: BinaryFloatingPoint & LosslessStringConvertible>(_ text: Stri
 
 /// The `width`-byte little-endian two's complement form of a decimal integer string, or `nil` when
 /// it is not an integer or does not fit.
-func twosComplementBytes(decimal text: String, width: Int) -> [UInt8]? {
+private func twosComplementBytes(decimal text: String, width: Int) -> [UInt8]? {
     var digits = Substring(text)
     var negative = false
     if digits.first == "-" { negative = true; digits = digits.dropFirst() } else if digits.first == "+" { digits = digits.dropFirst() }
