@@ -16,6 +16,7 @@ let package = Package(
         .package(path: "Packages/Arrow"),
         .package(path: "Packages/Framing"),
         .package(path: "Packages/TLV"),
+        .package(path: "Packages/IPC"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
@@ -26,6 +27,7 @@ let package = Package(
                 .product(name: "LightstreamArrow", package: "Arrow"),
                 .product(name: "LightstreamFraming", package: "Framing"),
                 .product(name: "LightstreamTLV", package: "TLV"),
+                .product(name: "LightstreamIPC", package: "IPC"),
             ]
         ),
         // The custom framing shown in the README, checked by the conformance kit.
@@ -60,6 +62,10 @@ let package = Package(
                     dependencies: [.product(name: "LightstreamTLV", package: "TLV"),
                                    .product(name: "LightstreamFramingConformance", package: "Framing")],
                     path: "Packages/TLV/Tests/LightstreamTLVTests"),
+        .testTarget(name: "LightstreamIPCTests",
+                    dependencies: [.product(name: "LightstreamIPC", package: "IPC"),
+                                   .product(name: "LightstreamFlatBuffers", package: "IPC")],
+                    path: "Packages/IPC/Tests/LightstreamIPCTests"),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Lightstream", "lightstream", "LineFramingExample",
                                    .product(name: "LightstreamFramingConformance", package: "Framing")],

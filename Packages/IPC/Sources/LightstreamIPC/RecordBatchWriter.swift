@@ -51,7 +51,9 @@ struct RecordBatchEncoder {
 
     mutating func append(_ data: ArrayData) throws {
         let layout = data.type.layout
-        nodes.append((Int64(data.length), Int64(layout.hasValidity ? data.nullCount : 0)))
+        // The null type counts every slot as null; unions and run-end encoded arrays report 0.
+        let nulls = if case .null = layout { data.length } else if layout.hasValidity { data.nullCount } else { 0 }
+        nodes.append((Int64(data.length), Int64(nulls)))
         if case .null = layout { return }
         if layout.hasValidity { try addBuffer(validity(data) ?? Buffer()) }
         let offset = data.offset, length = data.length
