@@ -36,10 +36,20 @@ let package = Package(
             dependencies: [.product(name: "LightstreamFraming", package: "Framing")],
             path: "Examples/LineFraming"
         ),
+        // Reader of the Arrow integration JSON format (gold files), for the CLI and the tests.
+        .target(
+            name: "ArrowIntegrationJSON",
+            dependencies: [
+                .product(name: "Vec64", package: "Vec64"),
+                .product(name: "LightstreamArrow", package: "Arrow"),
+            ],
+            path: "Tools/ArrowIntegrationJSON"
+        ),
         .executableTarget(
             name: "lightstream",
             dependencies: [
                 "Lightstream",
+                "ArrowIntegrationJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/lightstream"
@@ -67,7 +77,7 @@ let package = Package(
                                    .product(name: "LightstreamFlatBuffers", package: "IPC")],
                     path: "Packages/IPC/Tests/LightstreamIPCTests"),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["Lightstream", "lightstream", "LineFramingExample",
+                    dependencies: ["Lightstream", "lightstream", "LineFramingExample", "ArrowIntegrationJSON",
                                    .product(name: "LightstreamFramingConformance", package: "Framing")],
                     path: "Integration/IntegrationTests"),
     ],

@@ -1,5 +1,6 @@
 import Foundation
 import LightstreamArrow
+import ArrowIntegrationJSON
 import Testing
 import Vec64
 

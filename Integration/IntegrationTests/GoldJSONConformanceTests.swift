@@ -1,3 +1,4 @@
+import ArrowIntegrationJSON
 import Foundation
 import Lightstream
 import Testing

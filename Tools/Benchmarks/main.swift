@@ -182,10 +182,109 @@ struct CopyingSource: ByteSource {
     }
 }
 
+/// A `Vec64` of `count` values `make(i)`, written in place (the column's memory, no copy).
+func vector<T>(_ count: Int, _ make: (Int) -> T) -> Vec64<T> {
+    var v = Vec64<T>()
+    v.appendUninitialized(count: count) { out in
+        for i in 0..<count { out[i] = make(i) }
+    }
+    return v
+}
+
+/// The table the numeric IPC benchmarks write and read: `rows` rows of a: int64 = i,
+/// b: float64 = i * 0.5, c: int32 = i, d: float32 = i * 0.25 (24 bytes of data a row), in one
+/// batch that the writers split into 65536-row batches. pyarrow builds the same with numpy.
+func numericTable(rows: Int) -> Table {
+    let batch = try! RecordBatch([
+        "a": Int64Array(vector(rows) { Int64($0) }),
+        "b": Float64Array(vector(rows) { Double($0) * 0.5 }),
+        "c": Int32Array(vector(rows) { Int32(truncatingIfNeeded: $0) }),
+        "d": Float32Array(vector(rows) { Float($0) * 0.25 }),
+    ])
+    return try! Table(batches: [batch])
+}
+
+let ipcBatchRows = 65_536
+let ipcWriteOptions = IPCWriteOptions(alignment: 64, maximumBatchRows: ipcBatchRows)
+
+func writeStream(_ table: Table) -> Buffer {
+    var writer = try! IPCStreamWriter(sink: MemorySink(), schema: table.schema, options: ipcWriteOptions)
+    try! writer.write(table)
+    return try! writer.finish().buffer
+}
+
+/// IPC stream: write a 4-column numeric table of `rows` rows (64K-row batches) to memory, and
+/// read it back from memory with and without the full validation. The read is zero copy (arrays
+/// point into the stream buffer), so it costs per batch, not per row: the same read at `rows / 10`
+/// rows (1M by default) shows it. Bytes are the table's data bytes (24 a row) on both sides.
+func benchIPCStream(rows: Int) {
+    let small = max(1, rows / 10)
+    let cases = [(rows, "10M"), (small, "1M")]
+    guard wantsAny("ipc_stream_write_10M", "ipc_stream_read_10M", "ipc_stream_read_10M_novalidate",
+                   "ipc_stream_read_1M", "ipc_stream_read_1M_novalidate") else { return }
+    for (n, label) in cases {
+        let reads = ["ipc_stream_read_\(label)", "ipc_stream_read_\(label)_novalidate"]
+        let write = label == "10M" ? "ipc_stream_write_10M" : nil
+        guard wantsAny(reads[0], reads[1]) || write.map(wants) == true else { continue }
+        let table = numericTable(rows: n)
+        let bytes = n * 24
+        if let write {
+            measure(write, bytes: bytes, items: n, repetitions: 5) { writeStream(table).count }
+        }
+        let stream = writeStream(table)
+        measure(reads[0], bytes: bytes, items: n) {
+            var reader = try! IPCStreamReader(stream)
+            return try! reader.readAll().rowCount
+        }
+        measure(reads[1], bytes: bytes, items: n) {
+            var reader = try! IPCStreamReader(stream, options: IPCReadOptions(validate: false))
+            return try! reader.readAll().rowCount
+        }
+    }
+}
+
+/// IPC file with strings: `rows / 10` rows (1M by default) of s: utf8 = "name-<i>" and
+/// d: dictionary<int32, utf8> = "city-<i % 1000>" (1000 distinct values, in order of first
+/// appearance, as pyarrow's dictionary_encode gives), in 64K-row batches (the dictionary is
+/// written once). Write the file to memory; read every batch back (validating, which checks
+/// UTF-8 and offsets, and not). Bytes are the Arrow data: string bytes and offsets, indices,
+/// dictionary bytes and offsets.
+func benchIPCFileStrings(rows: Int) {
+    let names = ["ipc_file_write_strings_1M", "ipc_file_read_strings_1M", "ipc_file_read_strings_1M_novalidate"]
+    guard names.contains(where: wants) else { return }
+    let n = max(1, rows / 10)
+    var strings = StringBuilder()
+    var cities = DictionaryBuilder<Int32, String>()
+    var stringBytes = 0
+    for i in 0..<n {
+        let s = "name-\(i)"
+        stringBytes += s.utf8.count
+        strings.append(s)
+        cities.append("city-\(i % 1000)")
+    }
+    let distinct = min(n, 1000)
+    let dictionaryBytes = (0..<distinct).reduce(0) { $0 + "city-\($1)".utf8.count }
+    let bytes = stringBytes + 4 * (n + 1) + 4 * n + dictionaryBytes + 4 * (distinct + 1)
+    let table = try! Table(batches: [RecordBatch(["s": strings.finish(), "d": cities.finish()])])
+    func writeFile() -> Buffer {
+        var writer = try! IPCFileWriter(sink: MemorySink(), schema: table.schema, options: ipcWriteOptions)
+        try! writer.write(table)
+        return try! writer.finish().buffer
+    }
+    measure(names[0], bytes: bytes, items: n, repetitions: 5) { writeFile().count }
+    let file = writeFile()
+    measure(names[1], bytes: bytes, items: n) { try! IPCFileReader(file).readAll().rowCount }
+    measure(names[2], bytes: bytes, items: n) {
+        try! IPCFileReader(file, options: IPCReadOptions(validate: false)).readAll().rowCount
+    }
+}
+
 benchMemcpy()
 benchAppend(rows: rows)
 benchBulkAppend(rows: rows)
 benchNullCount(rows: rows)
 benchBuild(rows: rows)
 benchFraming(rows: rows)
+benchIPCStream(rows: rows)
+benchIPCFileStrings(rows: rows)
 FileHandle.standardError.write("checksum \(sink)\n".data(using: .utf8)!)

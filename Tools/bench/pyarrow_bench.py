@@ -11,9 +11,13 @@ import numpy as np
 import pyarrow as pa
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
+# Runs only the benchmarks whose name contains this (setup still runs), like the Swift side.
+ONLY = sys.argv[2] if len(sys.argv) > 2 else None
 
 
 def measure(name, nbytes, body, repetitions=7):
+    if ONLY is not None and ONLY not in name:
+        return
     best = float("inf")
     for _ in range(repetitions):
         start = time.perf_counter()
@@ -61,3 +65,61 @@ measure(
     lambda: pa.record_batch([pa.array(ints), pa.array(floats), pa.array(strings, type=pa.string())], names=["i", "f", "s"]),
     repetitions=3,
 )
+
+# IPC: the same tables as benchIPCStream / benchIPCFileStrings in main.swift, split into
+# 65536-row batches by the writer, written to memory and read back from memory.
+IPC_BATCH_ROWS = 65_536
+
+
+def numeric_table(rows):
+    i = np.arange(rows, dtype=np.int64)
+    return pa.table({
+        "a": i,
+        "b": i * 0.5,
+        "c": i.astype(np.int32),
+        "d": i.astype(np.float32) * np.float32(0.25),
+    })
+
+
+def write_stream(table):
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=IPC_BATCH_ROWS)
+    return sink.getvalue()
+
+
+def read_stream(buf):
+    return pa.ipc.open_stream(buf).read_all().num_rows
+
+
+# pyarrow's reader has no full-validation switch (it checks bounds, not contents), so the
+# _novalidate twins measure the same read.
+for n, label in [(ROWS, "10M"), (max(1, ROWS // 10), "1M")]:
+    table = numeric_table(n)
+    if label == "10M":
+        measure("ipc_stream_write_10M", n * 24, lambda: write_stream(table), repetitions=5)
+    stream = write_stream(table)
+    measure(f"ipc_stream_read_{label}", n * 24, lambda: read_stream(stream))
+    measure(f"ipc_stream_read_{label}_novalidate", n * 24, lambda: read_stream(stream))
+    del table, stream
+
+n = max(1, ROWS // 10)
+names = [f"name-{i}" for i in range(n)]
+cities = [f"city-{i % 1000}" for i in range(n)]
+distinct = min(n, 1000)
+nbytes = (sum(len(s) for s in names) + 4 * (n + 1) + 4 * n
+          + sum(len(f"city-{i}") for i in range(distinct)) + 4 * (distinct + 1))
+strings_table = pa.table({"s": pa.array(names, type=pa.string()), "d": pa.array(cities, type=pa.string()).dictionary_encode()})
+
+
+def write_file(table):
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=IPC_BATCH_ROWS)
+    return sink.getvalue()
+
+
+measure("ipc_file_write_strings_1M", nbytes, lambda: write_file(strings_table), repetitions=5)
+strings_file = write_file(strings_table)
+measure("ipc_file_read_strings_1M", nbytes, lambda: pa.ipc.open_file(strings_file).read_all().num_rows)
+measure("ipc_file_read_strings_1M_novalidate", nbytes, lambda: pa.ipc.open_file(strings_file).read_all().num_rows)

@@ -9,11 +9,11 @@ struct LightstreamCommand: ParsableCommand {
         discussion: """
         Layers built so far: Vec64 (64-byte aligned buffers and bitmaps), the Arrow in-memory model \
         (types, arrays, builders, validation, record batches, tables), Framing (decoders, encoders, \
-        stream buffers, length-prefixed frames) and TLV frames. IPC, codecs, memory mapping and \
-        streams come with later releases; their subcommands are not offered until they exist.
+        stream buffers, length-prefixed frames), TLV frames and Arrow IPC files and streams. Codecs, memory \
+        mapping and async streams come with later releases; their subcommands are not offered until they exist.
         """,
         version: LightstreamVersion.current,
-        subcommands: [Demo.self]
+        subcommands: [Demo.self, Convert.self, SchemaCommand.self, Cat.self, Validate.self, Integration.self, Conformance.self]
     )
 }
 

@@ -10,16 +10,19 @@ import Vec64
 // 64-bit integers written as JSON numbers (month-day-nano nanoseconds, some offsets) stay exact.
 
 /// The schema, batches and dictionary ids of one integration JSON document.
-struct ArrowIntegrationFile {
-    var schema: Schema
-    var batches: [RecordBatch]
+/// A gold file's content: the schema, the batches, and the dictionary id of each
+/// dictionary-encoded field (by field-name path).
+public struct ArrowIntegrationFile: Sendable {
+    public var schema: Schema
+    public var batches: [RecordBatch]
     /// The dictionary id of every dictionary-encoded field, keyed by its field path (names from the
     /// top-level field down; the children of a dictionary's value type continue the path).
-    var dictionaryIDs: [[String]: Int64] = [:]
+    public var dictionaryIDs: [[String]: Int64] = [:]
 }
 
 /// Why an integration JSON document could not be read.
-enum ArrowIntegrationJSONError: Error, CustomStringConvertible {
+/// Why a gold file could not be read.
+public enum ArrowIntegrationJSONError: Error, CustomStringConvertible {
     /// The file could not be read or decompressed.
     case io(String)
     /// The bytes are not well-formed JSON.
@@ -29,7 +32,7 @@ enum ArrowIntegrationJSONError: Error, CustomStringConvertible {
     /// A valid document using a type or feature this reader does not handle.
     case unsupported(path: String, String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case let .io(message): "integration JSON: \(message)"
         case let .syntax(offset, message): "integration JSON: malformed JSON at byte \(offset): \(message)"
@@ -39,9 +42,10 @@ enum ArrowIntegrationJSONError: Error, CustomStringConvertible {
     }
 }
 
-enum ArrowIntegrationJSON {
+/// Reads the Arrow integration JSON format (what Arrow's `archery` uses for gold files).
+public enum ArrowIntegrationJSON {
     /// Reads a `.json` or `.json.gz` gold file (gzip files are decompressed by running `gzip -dc`).
-    static func read(path: String) throws -> ArrowIntegrationFile {
+    public static func read(path: String) throws -> ArrowIntegrationFile {
         let data: Data
         if path.hasSuffix(".gz") {
             data = try gunzip(path: path)
@@ -56,7 +60,7 @@ enum ArrowIntegrationJSON {
     }
 
     /// Decodes an integration JSON document.
-    static func decode(_ data: Data) throws -> ArrowIntegrationFile {
+    public static func decode(_ data: Data) throws -> ArrowIntegrationFile {
         var parser = IntegrationJSONParser(bytes: [UInt8](data))
         let root = try parser.parseDocument()
         var decoder = try IntegrationDecoder(root: root)
@@ -64,7 +68,7 @@ enum ArrowIntegrationJSON {
     }
 
     /// Runs `gzip -dc path` and returns its output.
-    static func gunzip(path: String) throws -> Data {
+    public static func gunzip(path: String) throws -> Data {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ArrowIntegrationJSONError.io("no such file: \(path)")
         }
