@@ -49,6 +49,8 @@ struct ToolTests {
         #expect(demo.output.contains("TLV round trip: 3 messages"))
         #expect(demo.output.contains("rowCount(100)"))
         #expect(demo.output.contains("equal to what was sent: true"))
+        #expect(demo.output.contains("batches read back, equal: true"))
+        #expect(demo.output.contains("(zero copy): true"))
     }
 
     @Test func badArgumentsFailWithAMessage() throws {

@@ -35,7 +35,6 @@ enum RandomTables {
         let decimals = (0..<n).map { _ in maybe(Int128(Int64.random(in: -99_999_999...99_999_999, using: &rng))) }
 
         var structBuilder = StructBuilder(["a": PrimitiveBuilder<Int64>(), "b": StringBuilder()])
-        var fixedLists = ListBuilder(PrimitiveBuilder<Float>())
         var fixedListValues: [Float?] = []
         var fixedListValidity: [Bool] = []
         for i in 0..<n {
@@ -48,7 +47,6 @@ enum RandomTables {
             fixedListValidity.append(Int.random(in: 0..<6, using: &rng) != 0)
             for _ in 0..<3 { fixedListValues.append(maybe(Float(Int.random(in: -50...50, using: &rng)) / 4)) }
         }
-        _ = fixedLists
         let fixedSizeList = ArrayData(type: .fixedSizeList(Field("item", .float32), listSize: 3), length: n,
                                       validity: Bitmap(fixedListValidity).alignedBuffer(), children: [Float32Array(fixedListValues).data])
 

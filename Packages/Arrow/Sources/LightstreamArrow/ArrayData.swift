@@ -169,6 +169,8 @@ extension ArrayData {
 
     /// The value of integer slot `index` as an `Int` (any integer type, including dictionary indices).
     public func integerValue(at index: Int) -> Int {
+        var type = self.type
+        if case let .dictionary(indexType, _, _) = type { type = indexType }
         let i = offset + index
         let values = buffers[0]
         switch type {
@@ -180,9 +182,7 @@ extension ArrayData {
         case .uint16: return Int(values.load(UInt16.self, at: i))
         case .uint32: return Int(values.load(UInt32.self, at: i))
         case .uint64: return Int(truncatingIfNeeded: values.load(UInt64.self, at: i))
-        case let .dictionary(indexType, _, _):
-            return ArrayData(type: indexType, length: length, offset: offset, buffers: buffers).integerValue(at: index)
-        default: preconditionFailure("ArrayData: integerValue on \(type)")
+        default: preconditionFailure("ArrayData: integerValue on \(self.type)")
         }
     }
 

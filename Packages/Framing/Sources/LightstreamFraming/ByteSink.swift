@@ -13,17 +13,37 @@ extension ByteSink {
     public mutating func flush() throws {}
 }
 
-/// Collects written bytes in memory.
+/// Collects written bytes in memory. Pieces are kept by reference as they arrive and joined
+/// when ``buffer`` is read (read it once), so collecting costs one copy in all.
 public struct MemorySink: ByteSink, Sendable {
-    public private(set) var bytes = Vec64<UInt8>()
+    private var pieces: [Buffer] = []
+    /// The number of bytes written.
+    public private(set) var count = 0
+
     public init() {}
 
     public mutating func write(_ pieces: [Buffer]) throws {
-        for piece in pieces { piece.withUnsafeBytes { bytes.append(contentsOf: $0.bindMemory(to: UInt8.self)) } }
+        for piece in pieces where !piece.isEmpty {
+            self.pieces.append(piece)
+            count += piece.count
+        }
     }
 
-    /// The bytes written so far as a buffer (no copy).
-    public var buffer: Buffer { bytes.freeze() }
+    /// The bytes written so far as one contiguous 64-byte aligned buffer.
+    public var buffer: Buffer {
+        get {
+            if pieces.count == 1 && pieces[0].isAligned(to: 64) { return pieces[0] }
+            var joined = Vec64<UInt8>(minimumCapacity: count)
+            joined.appendUninitialized(count: count) { out in
+                var at = 0
+                for piece in pieces {
+                    piece.withUnsafeBytes { UnsafeMutableRawBufferPointer(out).baseAddress!.advanced(by: at).copyMemory(from: $0.baseAddress!, byteCount: piece.count) }
+                    at += piece.count
+                }
+            }
+            return joined.freeze()
+        }
+    }
 }
 
 /// Writes to a file descriptor with `write(2)`, each piece completely (retrying short writes
