@@ -79,13 +79,8 @@ struct Validator {
         case let .variableBinary(width):
             let dataCount = a.buffers[1].count
             try validateOffsets(a, width: width, bound: dataCount)
-            if a.type == .utf8 || a.type == .largeUtf8 {
-                try a.buffers[1].withUnsafeBytes { (data) throws(ArrowValidationError) in
-                    for i in 0..<a.length where a.isValid(i) {
-                        let r = a.binaryRange(at: i)
-                        guard isValidUTF8(UnsafeRawBufferPointer(rebasing: data[r])) else { throw fail(.invalidUTF8, at: i) }
-                    }
-                }
+            if a.type == .utf8 || a.type == .largeUtf8, a.length > 0 {
+                try validateUTF8Values(a, width: width)
             }
         case .binaryView:
             try validateViews(a)
@@ -127,10 +122,16 @@ struct Validator {
             try requireBytes(a.buffers[0], SafeSize.bytes(end, width), "indices")
             guard let dictionary = a.dictionary else { throw fail(.missingDictionary) }
             if case let .dictionary(_, valueType, _) = a.type { try requireType(dictionary, valueType, "dictionary") }
-            for i in 0..<a.length where a.isValid(i) {
-                let index = a.integerValue(at: i)
-                guard index >= 0 && index < dictionary.length else {
-                    throw fail(.dictionaryIndexOutOfRange(index: index, dictionaryLength: dictionary.length), at: i)
+            guard case let .dictionary(indexType, _, _) = a.type else { break }
+            let signed = [DataType.int8, .int16, .int32, .int64].contains(indexType)
+            let validity = a.validityBitmap
+            try a.buffers[0].withUnsafeBytes { (raw) throws(ArrowValidationError) in
+                let indices = RawIntegers(raw, width: width, signed: signed)
+                for i in 0..<a.length where validity?.unchecked(i) ?? true {
+                    let index = indices[a.offset &+ i]
+                    guard index >= 0 && index < dictionary.length else {
+                        throw fail(.dictionaryIndexOutOfRange(index: index, dictionaryLength: dictionary.length), at: i)
+                    }
                 }
             }
             try validateChild(dictionary, named: "dictionary")
@@ -182,13 +183,42 @@ struct Validator {
     func validateOffsets(_ a: ArrayData, width: Int, bound: Int) throws(ArrowValidationError) {
         if a.length == 0 && a.buffers[0].count == 0 { return }
         try requireBytes(a.buffers[0], SafeSize.bytes(a.offset + a.length &+ 1, width), "offsets")
-        var previous = a.offsetValue(buffer: 0, width: width, at: a.offset)
-        guard previous >= 0 && previous <= bound else { throw fail(.offsetOutOfBounds(value: previous, bound: bound), at: 0) }
-        for i in 0..<a.length {
-            let next = a.offsetValue(buffer: 0, width: width, at: a.offset + i + 1)
-            guard next >= previous else { throw fail(.offsetsNotMonotonic(previous: previous, next: next), at: i) }
-            guard next <= bound else { throw fail(.offsetOutOfBounds(value: next, bound: bound), at: i) }
-            previous = next
+        try a.buffers[0].withUnsafeBytes { (raw) throws(ArrowValidationError) in
+            let offsets = RawIntegers(raw, width: width, signed: true)
+            var previous = offsets[a.offset]
+            guard previous >= 0 && previous <= bound else { throw fail(.offsetOutOfBounds(value: previous, bound: bound), at: 0) }
+            for i in 0..<a.length {
+                let next = offsets[a.offset &+ i &+ 1]
+                guard next >= previous else { throw fail(.offsetsNotMonotonic(previous: previous, next: next), at: i) }
+                guard next <= bound else { throw fail(.offsetOutOfBounds(value: next, bound: bound), at: i) }
+                previous = next
+            }
+        }
+    }
+
+    /// Every valid value of a utf8/large_utf8 array (offsets already checked) is UTF-8.
+    ///
+    /// Fast path: the bytes from the first to the last value are valid UTF-8 and no value starts
+    /// inside a character, so every value is valid. Otherwise (e.g. garbage bytes under nulls),
+    /// values are checked one by one.
+    func validateUTF8Values(_ a: ArrayData, width: Int) throws(ArrowValidationError) {
+        try a.buffers[0].withUnsafeBytes { (rawOffsets) throws(ArrowValidationError) in
+            try a.buffers[1].withUnsafeBytes { (data) throws(ArrowValidationError) in
+                let offsets = RawIntegers(rawOffsets, width: width, signed: true)
+                let first = offsets[a.offset], last = offsets[a.offset + a.length]
+                if isValidUTF8(UnsafeRawBufferPointer(rebasing: data[first..<last])) {
+                    var startsInside = false
+                    for i in 0..<a.length {
+                        let start = offsets[a.offset &+ i]
+                        if start < last && data[start] & 0xC0 == 0x80 { startsInside = true; break }
+                    }
+                    if !startsInside { return }
+                }
+                for i in 0..<a.length where a.isValid(i) {
+                    let start = offsets[a.offset &+ i], end = offsets[a.offset &+ i &+ 1]
+                    guard isValidUTF8(UnsafeRawBufferPointer(rebasing: data[start..<end])) else { throw fail(.invalidUTF8, at: i) }
+                }
+            }
         }
     }
 
@@ -275,6 +305,35 @@ struct Validator {
         let needed = a.offset + a.length
         if a.length > 0 {
             guard previous >= needed else { throw fail(.runEndsTooShort(lastRunEnd: previous, needed: needed)) }
+        }
+    }
+}
+
+/// Little-endian integers of 1, 2, 4 or 8 bytes in raw memory, read as `Int` without per-read
+/// bounds checks (the caller checked the buffer size) for validation's hot loops.
+struct RawIntegers {
+    let base: UnsafeRawPointer
+    let width: Int
+    let signed: Bool
+
+    init(_ raw: UnsafeRawBufferPointer, width: Int, signed: Bool) {
+        base = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 64)!
+        self.width = width
+        self.signed = signed
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> Int {
+        let at = index &* width
+        switch (width, signed) {
+        case (1, true): return Int(base.loadUnaligned(fromByteOffset: at, as: Int8.self))
+        case (1, false): return Int(base.loadUnaligned(fromByteOffset: at, as: UInt8.self))
+        case (2, true): return Int(Int16(littleEndian: base.loadUnaligned(fromByteOffset: at, as: Int16.self)))
+        case (2, false): return Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
+        case (4, true): return Int(Int32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: Int32.self)))
+        case (4, false): return Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+        case (8, false): return Int(truncatingIfNeeded: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
+        default: return Int(Int64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: Int64.self)))
         }
     }
 }
