@@ -56,6 +56,19 @@ struct GoldJSONConformanceTests {
         }
     }
 
+    @Test("the JSON's data survives our writer (file and stream)", arguments: cases)
+    func jsonThroughOurWriter(_ name: String) throws {
+        let truth = try ArrowIntegrationJSON.read(path: Self.integration + "/" + name + ".json.gz")
+        let table = try Table(schema: truth.schema, batches: truth.batches)
+        var file = try IPCFileWriter(sink: MemorySink(), schema: truth.schema)
+        try file.write(table)
+        #expect(try IPCFileReader(try file.finish().buffer).readAll() == table)
+        var stream = try IPCStreamWriter(sink: MemorySink(), schema: truth.schema, options: IPCWriteOptions(alignment: 8))
+        try stream.write(table)
+        var reader = try IPCStreamReader(try stream.finish().buffer)
+        #expect(try reader.readAll() == table)
+    }
+
     /// Logical equality, where map entry field names (which producers spell differently) don't count.
     static func equalIgnoringMapNames(_ a: ArrayData, _ b: ArrayData) -> Bool {
         a.logicallyEquals(b) || a.logicallyEquals(b.withType(a.type))

@@ -16,6 +16,8 @@ public struct IPCMessage: Sendable {
     public let kind: IPCMessageKind
     /// The header table (a Schema, DictionaryBatch or RecordBatch).
     public let header: FlatTable
+    /// The `Message` FlatBuffer.
+    public let metadata: Buffer
     public let body: Buffer
     public let customMetadata: [String: String]
 
@@ -29,6 +31,7 @@ public struct IPCMessage: Sendable {
         guard let header = try root.table(2) else { throw IPCError("message has no header") }
         self.kind = kind
         self.header = header
+        self.metadata = metadata
         self.body = body
         customMetadata = try SchemaDecoder.metadata(root, slot: 4)
     }
@@ -98,38 +101,46 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
     }
 }
 
-/// An encoded message ready to write: metadata FlatBuffer and body pieces.
-struct EncodedMessage {
-    var metadata: [UInt8]
-    var body: [Buffer]
-    var bodyLength: Int
+/// An encoded message ready to write: its `Message` FlatBuffer and its body pieces (already
+/// padded to the alignment), or the end-of-stream marker.
+public enum IPCOutgoingMessage: Sendable {
+    case message(metadata: [UInt8], body: [Buffer], bodyLength: Int)
+    case endOfStream
 }
 
-/// Writes encapsulated messages, padding metadata so that every body starts at a multiple of
-/// `alignment` from the start of the stream or file (given where writing started).
-struct IPCMessageWriter {
-    let alignment: Int
+/// Encodes IPC messages on the Framing protocols: continuation marker, metadata length,
+/// metadata padded so that every body starts at a multiple of `alignment` from the start of
+/// the stream (or file, given where writing started), then the body by reference.
+public struct IPCMessageEncoder: FrameEncoder, Sendable {
+    public let alignment: Int
     /// Bytes written so far, from the start of the stream or file.
-    var position: Int
+    public private(set) var position: Int
+    /// The prefix + padded metadata length of the last message (a file footer block needs it).
+    public private(set) var lastMetadataLength = 0
 
-    /// Appends `message` and returns the metadata length written (prefix + padded metadata).
-    mutating func write(_ message: EncodedMessage, into output: inout FrameOutput) -> Int {
-        var paddedLength = message.metadata.count
-        while (position + 8 + paddedLength) % alignment != 0 { paddedLength += 1 }
-        output.appendInteger(0xFFFF_FFFF, width: 4, bigEndian: false)
-        output.appendInteger(UInt64(paddedLength), width: 4, bigEndian: false)
-        output.append(contentsOf: message.metadata)
-        output.appendZeros(paddedLength - message.metadata.count)
-        for piece in message.body { output.append(body: piece) }
-        position += 8 + paddedLength + message.bodyLength
-        return 8 + paddedLength
+    public init(alignment: Int = 64, position: Int = 0) {
+        precondition(alignment == 8 || alignment == 64, "IPCMessageEncoder: alignment must be 8 or 64")
+        self.alignment = alignment
+        self.position = position
     }
 
-    /// Appends the end-of-stream marker.
-    mutating func writeEndOfStream(into output: inout FrameOutput) {
-        output.appendInteger(0xFFFF_FFFF, width: 4, bigEndian: false)
-        output.appendInteger(0, width: 4, bigEndian: false)
-        position += 8
+    public mutating func encode(_ message: IPCOutgoingMessage, into output: inout FrameOutput) {
+        switch message {
+        case .endOfStream:
+            output.appendInteger(0xFFFF_FFFF, width: 4, bigEndian: false)
+            output.appendInteger(0, width: 4, bigEndian: false)
+            position += 8
+        case let .message(metadata, body, bodyLength):
+            var paddedLength = metadata.count
+            while (position + 8 + paddedLength) % alignment != 0 { paddedLength += 1 }
+            output.appendInteger(0xFFFF_FFFF, width: 4, bigEndian: false)
+            output.appendInteger(UInt64(paddedLength), width: 4, bigEndian: false)
+            output.append(contentsOf: metadata)
+            output.appendZeros(paddedLength - metadata.count)
+            for piece in body { output.append(body: piece) }
+            position += 8 + paddedLength + bodyLength
+            lastMetadataLength = 8 + paddedLength
+        }
     }
 }
 

@@ -27,7 +27,7 @@ struct IPCWriterCore {
     let ipcSchema: IPCSchema
     let options: IPCWriteOptions
     let allowReplacement: Bool
-    var messages: IPCMessageWriter
+    var messages: IPCMessageEncoder
     var sent: [Int64: ArrayData] = [:]
     var output = FrameOutput()
     /// Blocks (offset, metadata length, body length) of dictionary and record batch messages.
@@ -38,16 +38,22 @@ struct IPCWriterCore {
         ipcSchema = IPCSchema(schema: schema)
         self.options = options
         self.allowReplacement = allowReplacement
-        messages = IPCMessageWriter(alignment: options.alignment, position: startPosition)
+        messages = IPCMessageEncoder(alignment: options.alignment, position: startPosition)
     }
 
     mutating func writeEndOfStream() {
-        messages.writeEndOfStream(into: &output)
+        messages.encode(.endOfStream, into: &output)
+    }
+
+    /// Writes one message; returns its prefix + padded metadata length.
+    mutating func write(metadata: [UInt8], body: [Buffer], bodyLength: Int) -> Int {
+        messages.encode(.message(metadata: metadata, body: body, bodyLength: bodyLength), into: &output)
+        return messages.lastMetadataLength
     }
 
     mutating func writeSchema() {
         let metadata = messageMetadata(.schema, bodyLength: 0) { builder in SchemaEncoder.encode(ipcSchema, into: &builder) }
-        _ = messages.write(EncodedMessage(metadata: metadata, body: [], bodyLength: 0), into: &output)
+        _ = write(metadata: metadata, body: [], bodyLength: 0)
     }
 
     mutating func write(_ batch: RecordBatch) throws {
@@ -63,7 +69,7 @@ struct IPCWriterCore {
                 encoder.header(length: part.length, into: &builder)
             }
             let position = messages.position
-            let metadataLength = messages.write(EncodedMessage(metadata: metadata, body: encoder.pieces, bodyLength: encoder.bodyLength), into: &output)
+            let metadataLength = write(metadata: metadata, body: encoder.pieces, bodyLength: encoder.bodyLength)
             recordBatchBlocks.append((position, metadataLength, encoder.bodyLength))
             start += rows
         } while start < batch.length
@@ -96,7 +102,7 @@ struct IPCWriterCore {
                 return builder.endTable()
             }
             let position = messages.position
-            let metadataLength = messages.write(EncodedMessage(metadata: metadata, body: encoder.pieces, bodyLength: encoder.bodyLength), into: &output)
+            let metadataLength = write(metadata: metadata, body: encoder.pieces, bodyLength: encoder.bodyLength)
             dictionaryBlocks.append((position, metadataLength, encoder.bodyLength))
             sent[id] = values
         }

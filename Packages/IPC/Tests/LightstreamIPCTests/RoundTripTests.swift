@@ -122,3 +122,39 @@ struct RoundTripTests {
         #expect(try IPCFileReader(try writeFile(table)).batchCount == 0)
     }
 }
+
+@Suite("IPC message codec on the Framing protocols")
+struct MessageCodecTests {
+    @Test func encoderAndDecoderRoundTripThroughAFrameWriterAndReader() throws {
+        let table = try Table(batches: [try RoundTripTests.sample])
+        let stream = try writeStream(table)
+        // Decode the messages, re-encode them with the public encoder, decode again.
+        var reader = FrameReader(decoder: IPCMessageDecoder(), source: BufferSource([stream]))
+        var writer = FrameWriter(encoder: IPCMessageEncoder(alignment: 64), sink: MemorySink())
+        var kinds: [String] = []
+        while let frame = try reader.next() {
+            switch frame {
+            case let .message(message):
+                kinds.append("\(message.kind)")
+                try writer.write(.message(metadata: message.metadata.array, body: [message.body], bodyLength: message.body.count))
+            case .endOfStream:
+                kinds.append("end")
+                try writer.write(.endOfStream)
+            }
+        }
+        #expect(kinds == ["schema", "dictionaryBatch", "recordBatch", "end"])
+        var again = try IPCStreamReader(try writer.finish().buffer)
+        #expect(try again.readAll() == table)
+    }
+
+    @Test func endOfStreamAndLegacyFraming() throws {
+        var decoder = IPCMessageDecoder()
+        let eos = ByteWindow(Buffer(copying: [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0] as [UInt8]))
+        guard case let .frame(.endOfStream, consumed) = try decoder.decode(eos) else { Issue.record("no end of stream"); return }
+        #expect(consumed == 8)
+        let legacy = ByteWindow(Buffer(copying: [0, 0, 0, 0] as [UInt8]))
+        guard case let .frame(.endOfStream, legacyConsumed) = try decoder.decode(legacy) else { Issue.record("no legacy end of stream"); return }
+        #expect(legacyConsumed == 4)
+        #expect(throws: FramingError.self) { try decoder.decode(ByteWindow(Buffer(copying: [0xFF, 0xFF, 0xFF, 0xFF, 0xF0, 0xFF, 0xFF, 0xFF] as [UInt8]))) }
+    }
+}
