@@ -47,6 +47,7 @@ struct ValidityBuilder {
 
 /// Builds arrays of fixed-width values (integers, floats, decimals, temporal types).
 public struct PrimitiveBuilder<T: ArrowNativeType>: ArrayBuilder {
+    /// The type of the array being built.
     public let dataType: DataType
     private var values: Vec64<T>
     private var validity = ValidityBuilder()
@@ -58,6 +59,7 @@ public struct PrimitiveBuilder<T: ArrowNativeType>: ArrayBuilder {
         values = Vec64(minimumCapacity: capacity)
     }
 
+    /// The number of slots appended so far.
     public var count: Int { values.count }
 
     /// Appends a value.
@@ -84,11 +86,13 @@ public struct PrimitiveBuilder<T: ArrowNativeType>: ArrayBuilder {
         validity.append(validCount: values.count - before)
     }
 
+    /// Appends a null slot (its value bytes are zero).
     public mutating func appendNull() {
         values.append(zeroBits(T.self))
         validity.append(false)
     }
 
+    /// Returns the array built so far and resets the builder.
     public mutating func finish() -> ArrayData {
         let (bitmap, nulls) = validity.finish()
         let data = ArrayData(type: dataType, length: values.count, validity: bitmap, buffers: [values.freeze()], nullCount: nulls)
@@ -108,28 +112,35 @@ func zeroBits<T: BitwiseCopyable>(_ type: T.Type) -> T {
 
 /// Builds boolean arrays.
 public struct BooleanBuilder: ArrayBuilder {
+    /// Always `.boolean`.
     public var dataType: DataType { .boolean }
     private var values = Bitmap()
     private var validity = ValidityBuilder()
 
+    /// Creates an empty boolean builder.
     public init() {}
 
+    /// The number of slots appended so far.
     public var count: Int { values.count }
 
+    /// Appends a value.
     public mutating func append(_ value: Bool) {
         values.append(value)
         validity.append(true)
     }
 
+    /// Appends a value or, for `nil`, a null.
     public mutating func append(_ value: Bool?) {
         if let value { append(value) } else { appendNull() }
     }
 
+    /// Appends a null slot (its value bit is clear).
     public mutating func appendNull() {
         values.append(false)
         validity.append(false)
     }
 
+    /// Returns the array built so far and resets the builder.
     public mutating func finish() -> ArrayData {
         let (bitmap, nulls) = validity.finish()
         let data = ArrayData(type: .boolean, length: values.count, validity: bitmap, buffers: [values.alignedBuffer()], nullCount: nulls)

@@ -12,6 +12,7 @@ import Vec64
 /// The initialiser does not check the buffers against the type: readers and hand-assembled
 /// arrays call ``validate()`` before trusting them.
 public final class ArrayData: Sendable {
+    /// The logical type.
     public let type: DataType
     /// The number of slots.
     public let length: Int
@@ -22,6 +23,7 @@ public final class ArrayData: Sendable {
     public let validity: Buffer?
     /// The buffers after the validity bitmap, as ``PhysicalLayout`` describes them.
     public let buffers: [Buffer]
+    /// The child arrays of a nested type, one per child field of ``type``.
     public let children: [ArrayData]
     /// The dictionary values, for dictionary-encoded arrays.
     public let dictionary: ArrayData?

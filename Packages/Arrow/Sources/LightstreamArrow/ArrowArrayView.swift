@@ -5,9 +5,12 @@ import Vec64
 public struct ArrowTypeMismatch: Error, Equatable, Sendable, CustomStringConvertible {
     /// What the view accepts, e.g. `PrimitiveArray<Int64>`.
     public var view: String
+    /// The type of the data the view was asked to wrap.
     public var actual: DataType
+    /// What is wrong besides the type, such as a missing or short buffer; `nil` when only the type is.
     public var reason: String?
 
+    /// The view, the actual type and the reason, as one line.
     public var description: String {
         "\(view) cannot view an array of type \(actual)" + (reason.map { ": \($0)" } ?? "")
     }
@@ -20,6 +23,7 @@ public protocol ArrayDataConvertible: Sendable {
 }
 
 extension ArrayData: ArrayDataConvertible {
+    /// The array data itself.
     public var data: ArrayData { self }
 }
 

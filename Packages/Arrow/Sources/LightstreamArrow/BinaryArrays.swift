@@ -21,8 +21,10 @@ private func checkBinaryBuffers(_ data: ArrayData, _ view: Any.Type) throws(Arro
 ///
 /// Strings are decoded on access; ``utf8(at:)`` gives the bytes without a copy.
 public struct StringArray: ArrowArrayView, RandomAccessCollection, Equatable, ExpressibleByArrayLiteral {
+    /// The wrapped array data.
     public let data: ArrayData
 
+    /// Wraps `data`, which must be `utf8`, `large_utf8` or `utf8_view` with buffers that fit its slots.
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         try ArrowTypeMismatch.check([.utf8, .largeUtf8, .utf8View].contains(data.type), Self.self, data)
         try checkBinaryBuffers(data, Self.self)
@@ -47,9 +49,12 @@ public struct StringArray: ArrowArrayView, RandomAccessCollection, Equatable, Ex
         }
     }
 
+    /// A `utf8` array of the literal's strings, `nil` for null.
     public init(arrayLiteral elements: String?...) { self.init(elements) }
 
+    /// Always 0: indices count from the view's first slot, whatever `data.offset` is.
     public var startIndex: Int { 0 }
+    /// The number of slots.
     public var endIndex: Int { data.length }
 
     /// The string in slot `index`, or `nil` when it is null. Invalid UTF-8 (in data that was
@@ -68,8 +73,11 @@ public struct StringArray: ArrowArrayView, RandomAccessCollection, Equatable, Ex
 /// A typed view of bytes: `binary`, `large_binary`, `binary_view` or `fixed_size_binary`.
 /// `array[i]` is the bytes as `[UInt8]` or `nil`; ``bytes(at:)`` gives them without a copy.
 public struct BinaryArray: ArrowArrayView, RandomAccessCollection, Equatable, ExpressibleByArrayLiteral {
+    /// The wrapped array data.
     public let data: ArrayData
 
+    /// Wraps `data`, which must be `binary`, `large_binary`, `binary_view` or `fixed_size_binary`
+    /// with buffers that fit its slots.
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         let ok = switch data.type {
         case .binary, .largeBinary, .binaryView, .fixedSizeBinary: true
@@ -93,9 +101,12 @@ public struct BinaryArray: ArrowArrayView, RandomAccessCollection, Equatable, Ex
         }
     }
 
+    /// A `binary` array of the literal's values, `nil` for null.
     public init(arrayLiteral elements: [UInt8]?...) { self.init(elements) }
 
+    /// Always 0: indices count from the view's first slot, whatever `data.offset` is.
     public var startIndex: Int { 0 }
+    /// The number of slots.
     public var endIndex: Int { data.length }
 
     /// The bytes in slot `index`, or `nil` when it is null.

@@ -3,6 +3,7 @@ import Vec64
 /// Builds variable-length binary or text arrays with `Offset`-wide offsets
 /// (`Int32`: binary/utf8, `Int64`: large_binary/large_utf8).
 public struct OffsetBinaryBuilder<Offset: FixedWidthInteger & ArrowNativeType>: ArrayBuilder {
+    /// The type of the array being built.
     public let dataType: DataType
     private var offsets: Vec64<Offset> = [0]
     private var bytes = Vec64<UInt8>()
@@ -14,6 +15,7 @@ public struct OffsetBinaryBuilder<Offset: FixedWidthInteger & ArrowNativeType>: 
         dataType = type
     }
 
+    /// The number of slots appended so far.
     public var count: Int { offsets.count - 1 }
 
     /// Appends the bytes of one value.
@@ -38,11 +40,13 @@ public struct OffsetBinaryBuilder<Offset: FixedWidthInteger & ArrowNativeType>: 
         value.withUTF8 { append(bytes: UnsafeRawBufferPointer($0)) }
     }
 
+    /// Appends a null slot (an empty value).
     public mutating func appendNull() {
         offsets.append(Offset(bytes.count))
         validity.append(false)
     }
 
+    /// Returns the array built so far and resets the builder.
     public mutating func finish() -> ArrayData {
         let (bitmap, nulls) = validity.finish()
         let data = ArrayData(type: dataType, length: count, validity: bitmap, buffers: [offsets.freeze(), bytes.freeze()], nullCount: nulls)
@@ -65,54 +69,83 @@ extension OffsetBinaryBuilder where Offset == Int64 {
 /// Builds `utf8` arrays.
 public struct StringBuilder: ArrayBuilder {
     private var core = OffsetBinaryBuilder<Int32>(type: .utf8)
+    /// Creates an empty `utf8` builder.
     public init() {}
+    /// Always `.utf8`.
     public var dataType: DataType { core.dataType }
+    /// The number of slots appended so far.
     public var count: Int { core.count }
+    /// Appends a string's UTF-8 bytes.
     public mutating func append(_ value: String) { core.append(value) }
+    /// Appends a string or, for `nil`, a null.
     public mutating func append(_ value: String?) { if let value { core.append(value) } else { core.appendNull() } }
+    /// Appends a null slot.
     public mutating func appendNull() { core.appendNull() }
+    /// Returns the array built so far and resets the builder.
     public mutating func finish() -> ArrayData { core.finish() }
 }
 
 /// Builds `large_utf8` arrays.
 public struct LargeStringBuilder: ArrayBuilder {
     private var core = OffsetBinaryBuilder<Int64>(type: .largeUtf8)
+    /// Creates an empty `large_utf8` builder.
     public init() {}
+    /// Always `.largeUtf8`.
     public var dataType: DataType { core.dataType }
+    /// The number of slots appended so far.
     public var count: Int { core.count }
+    /// Appends a string's UTF-8 bytes.
     public mutating func append(_ value: String) { core.append(value) }
+    /// Appends a string or, for `nil`, a null.
     public mutating func append(_ value: String?) { if let value { core.append(value) } else { core.appendNull() } }
+    /// Appends a null slot.
     public mutating func appendNull() { core.appendNull() }
+    /// Returns the array built so far and resets the builder.
     public mutating func finish() -> ArrayData { core.finish() }
 }
 
 /// Builds `binary` arrays.
 public struct BinaryBuilder: ArrayBuilder {
     private var core = OffsetBinaryBuilder<Int32>(type: .binary)
+    /// Creates an empty `binary` builder.
     public init() {}
+    /// Always `.binary`.
     public var dataType: DataType { core.dataType }
+    /// The number of slots appended so far.
     public var count: Int { core.count }
+    /// Appends one value's bytes.
     public mutating func append(_ value: some Collection<UInt8>) { core.append(value) }
+    /// Appends one value's bytes or, for `nil`, a null.
     public mutating func append(_ value: [UInt8]?) { if let value { core.append(value) } else { core.appendNull() } }
+    /// Appends a null slot.
     public mutating func appendNull() { core.appendNull() }
+    /// Returns the array built so far and resets the builder.
     public mutating func finish() -> ArrayData { core.finish() }
 }
 
 /// Builds `large_binary` arrays.
 public struct LargeBinaryBuilder: ArrayBuilder {
     private var core = OffsetBinaryBuilder<Int64>(type: .largeBinary)
+    /// Creates an empty `large_binary` builder.
     public init() {}
+    /// Always `.largeBinary`.
     public var dataType: DataType { core.dataType }
+    /// The number of slots appended so far.
     public var count: Int { core.count }
+    /// Appends one value's bytes.
     public mutating func append(_ value: some Collection<UInt8>) { core.append(value) }
+    /// Appends one value's bytes or, for `nil`, a null.
     public mutating func append(_ value: [UInt8]?) { if let value { core.append(value) } else { core.appendNull() } }
+    /// Appends a null slot.
     public mutating func appendNull() { core.appendNull() }
+    /// Returns the array built so far and resets the builder.
     public mutating func finish() -> ArrayData { core.finish() }
 }
 
 /// Builds `utf8_view` (or `binary_view`) arrays: values of up to 12 bytes inline in their
 /// 16-byte view, longer ones in one data buffer with a 4-byte prefix in the view.
 public struct StringViewBuilder: ArrayBuilder {
+    /// `.utf8View` or `.binaryView`.
     public let dataType: DataType
     private var views = Vec64<UInt32>()
     private var bytes = Vec64<UInt8>()
@@ -121,6 +154,7 @@ public struct StringViewBuilder: ArrayBuilder {
     /// A `utf8_view` builder, or `binary_view` when `text` is false.
     public init(text: Bool = true) { dataType = text ? .utf8View : .binaryView }
 
+    /// The number of slots appended so far.
     public var count: Int { views.count / 4 }
 
     /// Appends one value's bytes.
@@ -141,20 +175,24 @@ public struct StringViewBuilder: ArrayBuilder {
         validity.append(true)
     }
 
+    /// Appends a string's UTF-8 bytes.
     public mutating func append(_ value: String) {
         var value = value
         value.withUTF8 { append(bytes: UnsafeRawBufferPointer($0)) }
     }
 
+    /// Appends a string or, for `nil`, a null.
     public mutating func append(_ value: String?) {
         if let value { append(value) } else { appendNull() }
     }
 
+    /// Appends a null slot (an all-zero view).
     public mutating func appendNull() {
         views.append(repeating: 0, count: 4)
         validity.append(false)
     }
 
+    /// Returns the array built so far and resets the builder.
     public mutating func finish() -> ArrayData {
         let (bitmap, nulls) = validity.finish()
         let data = ArrayData(type: dataType, length: count, validity: bitmap, buffers: [views.freeze(), bytes.freeze()], nullCount: nulls)
@@ -166,16 +204,20 @@ public struct StringViewBuilder: ArrayBuilder {
 
 /// Builds `fixed_size_binary` arrays.
 public struct FixedSizeBinaryBuilder: ArrayBuilder {
+    /// The number of bytes in every value.
     public let byteWidth: Int
     private var bytes = Vec64<UInt8>()
     private var validity = ValidityBuilder()
 
+    /// A builder of values of exactly `byteWidth` bytes.
     public init(byteWidth: Int) {
         precondition(byteWidth >= 0, "FixedSizeBinaryBuilder: negative width")
         self.byteWidth = byteWidth
     }
 
+    /// `.fixedSizeBinary(byteWidth:)` with this builder's width.
     public var dataType: DataType { .fixedSizeBinary(byteWidth: byteWidth) }
+    /// The number of slots appended so far.
     public var count: Int { validity.count }
 
     /// Appends one value, which must have exactly `byteWidth` bytes.
@@ -185,11 +227,13 @@ public struct FixedSizeBinaryBuilder: ArrayBuilder {
         validity.append(true)
     }
 
+    /// Appends a null slot (`byteWidth` zero bytes).
     public mutating func appendNull() {
         bytes.append(repeating: 0, count: byteWidth)
         validity.append(false)
     }
 
+    /// Returns the array built so far and resets the builder.
     public mutating func finish() -> ArrayData {
         let length = count
         let (bitmap, nulls) = validity.finish()

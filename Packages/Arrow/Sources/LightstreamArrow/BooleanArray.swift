@@ -2,11 +2,13 @@ import Vec64
 
 /// A typed view of a boolean array: bit-packed values plus validity.
 public struct BooleanArray: ArrowArrayView, RandomAccessCollection, Equatable, ExpressibleByArrayLiteral {
+    /// The wrapped array data.
     public let data: ArrayData
     /// The value bits of this array's slots (null slots hold unspecified bits).
     public let values: Bitmap
     let validity: Bitmap?
 
+    /// Wraps `data`, which must be `boolean` with a value bitmap that covers its slots.
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         try ArrowTypeMismatch.check(data.type == .boolean, Self.self, data)
         try ArrowTypeMismatch.checkBuffer(data, 0, bytes: SafeSize.bitmapBytes(SafeSize.end(data)), Self.self)
@@ -22,9 +24,12 @@ public struct BooleanArray: ArrowArrayView, RandomAccessCollection, Equatable, E
         self = try! BooleanArray(builder.finish())
     }
 
+    /// A boolean array of the literal's values, `nil` for null.
     public init(arrayLiteral elements: Bool?...) { self.init(elements) }
 
+    /// Always 0: indices count from the view's first slot, whatever `data.offset` is.
     public var startIndex: Int { 0 }
+    /// The number of slots.
     public var endIndex: Int { data.length }
 
     /// The value in slot `index`, or `nil` when it is null.

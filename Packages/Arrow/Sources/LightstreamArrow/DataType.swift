@@ -1,5 +1,6 @@
 /// The unit of a time, timestamp or duration value.
 public enum TimeUnit: String, Hashable, Sendable, CaseIterable {
+    /// Seconds (`s`), milliseconds (`ms`), microseconds (`us`) or nanoseconds (`ns`).
     case second = "s", millisecond = "ms", microsecond = "us", nanosecond = "ns"
 }
 
@@ -16,6 +17,7 @@ public enum IntervalUnit: String, Hashable, Sendable, CaseIterable {
 /// Whether a union stores a value for every child at every slot (sparse) or one offset per slot
 /// into the chosen child (dense).
 public enum UnionMode: String, Hashable, Sendable {
+    /// Sparse: every child has a value at every slot. Dense: an `Int32` offset per slot into its child.
     case sparse, dense
 }
 
@@ -24,10 +26,15 @@ public enum UnionMode: String, Hashable, Sendable {
 /// Nested types carry their child ``Field``s. Extension types are not a case: they are a storage
 /// type plus field metadata (see ``Field/extensionName``), as the format specifies.
 public indirect enum DataType: Hashable, Sendable {
+    /// No values: every slot is null and there are no buffers.
     case null
+    /// Bit-packed booleans.
     case boolean
+    /// Signed integers of 8, 16, 32 and 64 bits.
     case int8, int16, int32, int64
+    /// Unsigned integers of 8, 16, 32 and 64 bits.
     case uint8, uint16, uint32, uint64
+    /// IEEE 754 floating point of half, single and double precision.
     case float16, float32, float64
     /// A decimal stored in 4 bytes (precision 1...9).
     case decimal32(precision: Int, scale: Int)
@@ -49,6 +56,7 @@ public indirect enum DataType: Hashable, Sendable {
     case timestamp(TimeUnit, timezone: String?)
     /// An elapsed time, `Int64`.
     case duration(TimeUnit)
+    /// A calendar interval in the given unit (see ``IntervalUnit``).
     case interval(IntervalUnit)
     /// Bytes with 32-bit offsets.
     case binary

@@ -5,8 +5,11 @@ public struct Field: Hashable, Sendable {
     /// The metadata key holding an extension type's serialized parameters.
     public static let extensionMetadataKey = "ARROW:extension:metadata"
 
+    /// The field's name.
     public var name: String
+    /// The logical type.
     public var type: DataType
+    /// Whether slots may be null.
     public var nullable: Bool
     /// Custom key-value metadata (Arrow keeps it as a list of pairs; keys are unique here).
     public var metadata: [String: String]
@@ -42,9 +45,12 @@ public struct Field: Hashable, Sendable {
 
 /// The fields of a record batch or table, with schema-level metadata.
 public struct Schema: Hashable, Sendable {
+    /// The top-level fields, one per column.
     public var fields: [Field]
+    /// Custom key-value metadata of the schema.
     public var metadata: [String: String]
 
+    /// Creates a schema of `fields`.
     public init(_ fields: [Field], metadata: [String: String] = [:]) {
         self.fields = fields
         self.metadata = metadata

@@ -8,6 +8,7 @@ public protocol ArrowNativeType: BitwiseCopyable, Sendable, Equatable {
 }
 
 extension ArrowNativeType {
+    /// By default, only arrays of ``defaultDataType``.
     public static func canView(_ type: DataType) -> Bool { type == defaultDataType }
 }
 
@@ -22,6 +23,7 @@ extension Float: ArrowNativeType { public static var defaultDataType: DataType {
 extension Double: ArrowNativeType { public static var defaultDataType: DataType { .float64 } }
 
 extension Int32: ArrowNativeType {
+    /// `int32`.
     public static var defaultDataType: DataType { .int32 }
     /// int32, date32, time32, decimal32 and year-month intervals.
     public static func canView(_ type: DataType) -> Bool {
@@ -33,6 +35,7 @@ extension Int32: ArrowNativeType {
 }
 
 extension Int64: ArrowNativeType {
+    /// `int64`.
     public static var defaultDataType: DataType { .int64 }
     /// int64, date64, time64, timestamp, duration and decimal64.
     public static func canView(_ type: DataType) -> Bool {
@@ -44,6 +47,7 @@ extension Int64: ArrowNativeType {
 }
 
 extension Int128: ArrowNativeType {
+    /// `decimal128` with the maximum precision (38) and scale 0.
     public static var defaultDataType: DataType { .decimal128(precision: 38, scale: 0) }
     /// decimal128 of any precision and scale.
     public static func canView(_ type: DataType) -> Bool {
@@ -57,6 +61,7 @@ public struct Decimal256Storage: ArrowNativeType, Hashable, CustomStringConverti
     /// The four 64-bit words, least significant first.
     public var words: (UInt64, UInt64, UInt64, UInt64)
 
+    /// Creates a value from its four 64-bit words, least significant first.
     public init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
 
     /// Sign-extends a 128-bit value.
@@ -67,14 +72,18 @@ public struct Decimal256Storage: ArrowNativeType, Hashable, CustomStringConverti
         words = (low, high, fill, fill)
     }
 
+    /// `decimal256` with the maximum precision (76) and scale 0.
     public static var defaultDataType: DataType { .decimal256(precision: 76, scale: 0) }
+    /// `decimal256` of any precision and scale.
     public static func canView(_ type: DataType) -> Bool {
         if case .decimal256 = type { return true }
         return false
     }
+    /// Equal when all four words are equal.
     public static func == (a: Self, b: Self) -> Bool {
         a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
     }
+    /// Hashes all four words.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(words.0); hasher.combine(words.1); hasher.combine(words.2); hasher.combine(words.3)
     }
@@ -90,19 +99,28 @@ public struct Decimal256Storage: ArrowNativeType, Hashable, CustomStringConverti
 
 /// A day-time interval: days and milliseconds.
 public struct DayTimeInterval: ArrowNativeType, Hashable {
+    /// Whole days.
     public var days: Int32
+    /// Milliseconds in addition to `days`.
     public var milliseconds: Int32
+    /// Creates an interval of `days` and `milliseconds`.
     public init(days: Int32, milliseconds: Int32) { self.days = days; self.milliseconds = milliseconds }
+    /// `interval(.dayTime)`.
     public static var defaultDataType: DataType { .interval(.dayTime) }
 }
 
 /// A month-day-nanosecond interval.
 public struct MonthDayNanoInterval: ArrowNativeType, Hashable {
+    /// Whole months.
     public var months: Int32
+    /// Days in addition to `months`.
     public var days: Int32
+    /// Nanoseconds in addition to `months` and `days`.
     public var nanoseconds: Int64
+    /// Creates an interval of `months`, `days` and `nanoseconds`.
     public init(months: Int32, days: Int32, nanoseconds: Int64) {
         self.months = months; self.days = days; self.nanoseconds = nanoseconds
     }
+    /// `interval(.monthDayNano)`.
     public static var defaultDataType: DataType { .interval(.monthDayNano) }
 }

@@ -9,8 +9,11 @@ import Vec64
 /// PrimitiveArray<Int64>(lists[0]!)   // [1, 2]
 /// ```
 public struct ListArray: ArrowArrayView, RandomAccessCollection, Equatable {
+    /// The wrapped array data.
     public let data: ArrayData
 
+    /// Wraps `data`, which must be a list, large list, list view, large list view or fixed-size
+    /// list with one child and offsets (or sizes) that fit its slots.
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         let end = SafeSize.end(data)
         switch data.type.layout {
@@ -34,7 +37,9 @@ public struct ListArray: ArrowArrayView, RandomAccessCollection, Equatable {
     /// The child range of slot `index`.
     public func valueRange(at index: Int) -> Range<Int> { data.listRange(at: index) }
 
+    /// Always 0: indices count from the view's first slot, whatever `data.offset` is.
     public var startIndex: Int { 0 }
+    /// The number of slots.
     public var endIndex: Int { data.length }
 
     /// The values of slot `index` as a slice of the child array, or `nil` when it is null.
@@ -53,8 +58,11 @@ extension DataType {
 
 /// A typed view of a struct array: one child array per field.
 public struct StructArray: ArrowArrayView, Equatable {
+    /// The wrapped array data.
     public let data: ArrayData
 
+    /// Wraps `data`, which must be a struct with one child per field, each at least as long as
+    /// the struct's slots.
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         guard case let .struct(fields) = data.type else { throw ArrowTypeMismatch(view: "StructArray", actual: data.type) }
         try ArrowTypeMismatch.check(data.children.count == fields.count, Self.self, data, "one child per field")
@@ -89,8 +97,11 @@ public struct StructArray: ArrowArrayView, Equatable {
 
 /// A typed view of a map array: a list of key-value entries per slot.
 public struct MapArray: ArrowArrayView, RandomAccessCollection, Equatable {
+    /// The wrapped array data.
     public let data: ArrayData
 
+    /// Wraps `data`, which must be a map whose entries have a key and a value child and whose
+    /// offsets fit its slots.
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         try ArrowTypeMismatch.check(data.type.isMap, Self.self, data)
         try ArrowTypeMismatch.check(data.children.count == 1 && data.children[0].children.count == 2, Self.self, data, "entries must be a struct of key and value")
@@ -104,7 +115,9 @@ public struct MapArray: ArrowArrayView, RandomAccessCollection, Equatable {
     public var items: ArrayData { entries.children[1] }
     var entries: ArrayData { data.children[0] }
 
+    /// Always 0: indices count from the view's first slot, whatever `data.offset` is.
     public var startIndex: Int { 0 }
+    /// The number of slots.
     public var endIndex: Int { data.length }
 
     /// The keys and values of slot `index` as zero-copy slices, or `nil` when it is null.
@@ -118,8 +131,11 @@ public struct MapArray: ArrowArrayView, RandomAccessCollection, Equatable {
 
 /// A typed view of a dictionary-encoded array: integer indices into a dictionary of values.
 public struct DictionaryArray: ArrowArrayView, RandomAccessCollection, Equatable {
+    /// The wrapped array data.
     public let data: ArrayData
 
+    /// Wraps `data`, which must be dictionary-encoded, carry its dictionary and have an index
+    /// buffer that fits its slots.
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         guard case let .dictionary(index, _, _) = data.type else { throw ArrowTypeMismatch(view: "DictionaryArray", actual: data.type) }
         try ArrowTypeMismatch.check(data.dictionary != nil, Self.self, data, "no dictionary")
@@ -136,7 +152,9 @@ public struct DictionaryArray: ArrowArrayView, RandomAccessCollection, Equatable
         return ArrayData(type: index, length: data.length, offset: data.offset, validity: data.validity, buffers: data.buffers, nullCount: data.knownNullCount)
     }
 
+    /// Always 0: indices count from the view's first slot, whatever `data.offset` is.
     public var startIndex: Int { 0 }
+    /// The number of slots.
     public var endIndex: Int { data.length }
 
     /// The dictionary index in slot `index`, or `nil` when it is null.

@@ -12,6 +12,7 @@ import Vec64
 public struct GenericListBuilder<Offset: FixedWidthInteger & ArrowNativeType, Child: ArrayBuilder>: ArrayBuilder {
     /// The builder of the list values.
     public var child: Child
+    /// The field of the list items: their name, the child builder's type and their nullability.
     public let itemField: Field
     private var offsets: Vec64<Offset> = [0]
     private var validity = ValidityBuilder()
@@ -23,7 +24,9 @@ public struct GenericListBuilder<Offset: FixedWidthInteger & ArrowNativeType, Ch
         itemField = Field(itemName, child.dataType, nullable: itemNullable)
     }
 
+    /// `.list(itemField)`, or `.largeList(itemField)` with `Int64` offsets.
     public var dataType: DataType { Offset.self == Int64.self ? .largeList(itemField) : .list(itemField) }
+    /// The number of lists appended so far.
     public var count: Int { offsets.count - 1 }
 
     /// Appends one list whose values `body` appends to the child builder.
@@ -33,11 +36,13 @@ public struct GenericListBuilder<Offset: FixedWidthInteger & ArrowNativeType, Ch
         validity.append(true)
     }
 
+    /// Appends a null list (an empty range of the child).
     public mutating func appendNull() {
         offsets.append(Offset(child.count))
         validity.append(false)
     }
 
+    /// Returns the array built so far, with the finished child, and resets the builder.
     public mutating func finish() -> ArrayData {
         let (bitmap, nulls) = validity.finish()
         let data = ArrayData(type: dataType, length: count, validity: bitmap, buffers: [offsets.freeze()], children: [child.finish()], nullCount: nulls)
@@ -46,12 +51,15 @@ public struct GenericListBuilder<Offset: FixedWidthInteger & ArrowNativeType, Ch
     }
 }
 
+/// Builds `list` arrays (32-bit offsets) whose values go into a `Child` builder.
 public typealias ListBuilder<Child: ArrayBuilder> = GenericListBuilder<Int32, Child>
+/// Builds `large_list` arrays (64-bit offsets) whose values go into a `Child` builder.
 public typealias LargeListBuilder<Child: ArrayBuilder> = GenericListBuilder<Int64, Child>
 
 /// Builds struct arrays: one child builder per field; each `append` adds one slot to every
 /// child.
 public struct StructBuilder: ArrayBuilder {
+    /// The struct's fields, named as given and typed by their child builders.
     public let fields: [Field]
     private var children: [any ArrayBuilder]
     private var validity = ValidityBuilder()
@@ -62,7 +70,9 @@ public struct StructBuilder: ArrayBuilder {
         self.children = children.map(\.value)
     }
 
+    /// `.struct(fields)`.
     public var dataType: DataType { .struct(fields) }
+    /// The number of slots appended so far.
     public var count: Int { validity.count }
 
     /// Appends one valid slot; `body` must append exactly one slot to every child through
@@ -84,6 +94,7 @@ public struct StructBuilder: ArrayBuilder {
         validity.append(false)
     }
 
+    /// Returns the array built so far, with every child finished, and resets the builder.
     public mutating func finish() -> ArrayData {
         let length = count
         let (bitmap, nulls) = validity.finish()
@@ -114,6 +125,7 @@ public struct DictionaryBuilder<Index: FixedWidthInteger & ArrowNativeType, Valu
     private var values: [Value] = []
     private let makeDictionary: ([Value]) -> ArrayData
     private let valueType: DataType
+    /// Whether the order of the dictionary values is meaningful (the type's `ordered` flag).
     public let ordered: Bool
 
     /// A dictionary builder whose dictionary is built from the distinct values by `makeDictionary`.
@@ -124,7 +136,9 @@ public struct DictionaryBuilder<Index: FixedWidthInteger & ArrowNativeType, Valu
         self.makeDictionary = makeDictionary
     }
 
+    /// A dictionary type of `Index.defaultDataType` indices into values of the value type.
     public var dataType: DataType { .dictionary(index: Index.defaultDataType, value: valueType, ordered: ordered) }
+    /// The number of slots appended so far.
     public var count: Int { indices.count }
     /// The number of distinct values so far.
     public var dictionaryCount: Int { values.count }
@@ -142,12 +156,16 @@ public struct DictionaryBuilder<Index: FixedWidthInteger & ArrowNativeType, Valu
         indices.append(index)
     }
 
+    /// Appends `value` or, for `nil`, a null.
     public mutating func append(_ value: Value?) {
         if let value { append(value) } else { appendNull() }
     }
 
+    /// Appends a null slot (a null index).
     public mutating func appendNull() { indices.appendNull() }
 
+    /// Returns the array built so far, with a dictionary of its distinct values in order of first
+    /// appearance, and resets the builder.
     public mutating func finish() -> ArrayData {
         let indexData = indices.finish()
         let data = ArrayData(type: dataType, length: indexData.length, validity: indexData.validity, buffers: indexData.buffers,

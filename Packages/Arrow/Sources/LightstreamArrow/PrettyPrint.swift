@@ -40,6 +40,7 @@ extension RecordBatch: CustomStringConvertible {
         }.render(maxRows: maxRows, maxWidth: maxWidth)
     }
 
+    /// The batch as a text table with the default limits (see ``formatted(maxRows:maxWidth:)``).
     public var description: String { formatted() }
 }
 
@@ -62,5 +63,6 @@ extension Table: CustomStringConvertible {
         return title + table.render(maxRows: maxRows, maxWidth: maxWidth)
     }
 
+    /// The table as a text table with the default limits (see ``formatted(maxRows:maxWidth:)``).
     public var description: String { formatted() }
 }

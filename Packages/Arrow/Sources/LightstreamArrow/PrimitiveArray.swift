@@ -12,10 +12,13 @@ import Vec64
 /// a.nullCount   // 1
 /// ```
 public struct PrimitiveArray<T: ArrowNativeType>: ArrowArrayView {
+    /// The wrapped array data.
     public let data: ArrayData
     @usableFromInline let values: Buffer
     @usableFromInline let validity: Bitmap?
 
+    /// Wraps `data`, whose type must store its values as `T`, with a value buffer that covers its
+    /// slots.
     public init(_ data: ArrayData) throws(ArrowTypeMismatch) {
         try ArrowTypeMismatch.check(T.canView(data.type), Self.self, data)
         let stride = MemoryLayout<T>.stride
@@ -49,7 +52,9 @@ public struct PrimitiveArray<T: ArrowNativeType>: ArrowArrayView {
 
 extension PrimitiveArray: RandomAccessCollection {
     public typealias Index = Int
+    /// Always 0: indices count from the view's first slot, whatever `data.offset` is.
     public var startIndex: Int { 0 }
+    /// The number of slots.
     public var endIndex: Int { data.length }
 
     /// The value in slot `index`, or `nil` when it is null.
@@ -92,16 +97,31 @@ extension PrimitiveArray {
     }
 }
 
+/// A typed view of `int8` arrays.
 public typealias Int8Array = PrimitiveArray<Int8>
+/// A typed view of `int16` arrays.
 public typealias Int16Array = PrimitiveArray<Int16>
+/// A typed view of arrays stored as `Int32`: `int32`, `date32`, `time32`, `decimal32` and
+/// year-month intervals.
 public typealias Int32Array = PrimitiveArray<Int32>
+/// A typed view of arrays stored as `Int64`: `int64`, `date64`, `time64`, `timestamp`,
+/// `duration` and `decimal64`.
 public typealias Int64Array = PrimitiveArray<Int64>
+/// A typed view of `uint8` arrays.
 public typealias UInt8Array = PrimitiveArray<UInt8>
+/// A typed view of `uint16` arrays.
 public typealias UInt16Array = PrimitiveArray<UInt16>
+/// A typed view of `uint32` arrays.
 public typealias UInt32Array = PrimitiveArray<UInt32>
+/// A typed view of `uint64` arrays.
 public typealias UInt64Array = PrimitiveArray<UInt64>
+/// A typed view of `float16` arrays.
 public typealias Float16Array = PrimitiveArray<Float16>
+/// A typed view of `float32` arrays.
 public typealias Float32Array = PrimitiveArray<Float>
+/// A typed view of `float64` arrays.
 public typealias Float64Array = PrimitiveArray<Double>
+/// A typed view of `decimal128` arrays (the unscaled values).
 public typealias Decimal128Array = PrimitiveArray<Int128>
+/// A typed view of `decimal256` arrays (the unscaled values).
 public typealias Decimal256Array = PrimitiveArray<Decimal256Storage>

@@ -1,11 +1,17 @@
 /// Why a record batch or table could not be assembled.
 public enum ArrowSchemaError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The schema has `fields` fields but `columns` columns were given.
     case columnCountMismatch(fields: Int, columns: Int)
+    /// Column `column` has `actual` rows where the first column has `expected`.
     case columnLengthMismatch(column: String, expected: Int, actual: Int)
+    /// Column `column` has type `actual` where its field declares `expected`.
     case columnTypeMismatch(column: String, expected: DataType, actual: DataType)
+    /// Batch number `batch` does not have the table's schema.
     case schemaMismatch(batch: Int)
+    /// No field has the given name.
     case noSuchColumn(String)
 
+    /// A one-line explanation of the error.
     public var description: String {
         switch self {
         case let .columnCountMismatch(f, c): "schema has \(f) fields but \(c) columns were given"
@@ -19,7 +25,9 @@ public enum ArrowSchemaError: Error, Equatable, Sendable, CustomStringConvertibl
 
 /// Columns of equal length under a schema: the unit Arrow IPC streams and files carry.
 public struct RecordBatch: Sendable, Equatable {
+    /// The schema, one field per column.
     public let schema: Schema
+    /// The columns, in schema order, each of ``length`` rows.
     public let columns: [ArrayData]
     /// The number of rows.
     public let length: Int
@@ -80,8 +88,11 @@ public struct RecordBatch: Sendable, Equatable {
 
 /// A named sequence of record batches sharing one schema.
 public struct Table: Sendable, Equatable {
+    /// The table's name (empty when it has none); printed as a title by ``formatted(maxRows:maxWidth:)``.
     public var name: String
+    /// The schema every batch has.
     public let schema: Schema
+    /// The batches, in row order.
     public let batches: [RecordBatch]
 
     /// A table of `batches`, which must all have `schema`.

@@ -3,25 +3,45 @@
 public struct ArrowValidationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The kinds of structural problem validation detects.
     public enum Kind: Equatable, Sendable {
+        /// The length or offset is negative, or their sum overflows.
         case negativeLengthOrOffset(length: Int, offset: Int)
+        /// The array has another number of buffers than its type's layout needs.
         case wrongBufferCount(expected: Int, actual: Int)
+        /// The array has another number of children than its type declares.
         case wrongChildCount(expected: Int, actual: Int)
+        /// The named buffer has fewer bytes than the array's slots need.
         case bufferTooSmall(buffer: String, needed: Int, actual: Int)
+        /// A validity bitmap is present on a type that has none (null, union, run-end encoded).
         case unexpectedValidity
+        /// The declared null count differs from the number of nulls in the validity bitmap.
         case nullCountMismatch(declared: Int, actual: Int)
+        /// An offset is less than the one before it.
         case offsetsNotMonotonic(previous: Int, next: Int)
+        /// An offset, size or value range lies outside `0...bound`.
         case offsetOutOfBounds(value: Int, bound: Int)
+        /// A child has fewer slots than the parent's slots or offsets need.
         case childTooShort(needed: Int, actual: Int)
+        /// A dictionary-encoded array has no dictionary.
         case missingDictionary
+        /// An index is not a position in the dictionary.
         case dictionaryIndexOutOfRange(index: Int, dictionaryLength: Int)
+        /// A union slot's type id is not one of the union's type ids.
         case invalidUnionTypeID(Int8)
+        /// The run ends are not positive and strictly increasing.
         case runEndsNotIncreasing(previous: Int, next: Int)
+        /// The last run end is less than the array's offset plus length.
         case runEndsTooShort(lastRunEnd: Int, needed: Int)
+        /// The run ends child contains a null.
         case nullRunEnd
+        /// A string value is not valid UTF-8.
         case invalidUTF8
+        /// A view refers to a data buffer the array does not have.
         case viewBufferIndexOutOfRange(index: Int, bufferCount: Int)
+        /// A view's 4-byte prefix differs from the first bytes of the value it points to.
         case viewPrefixMismatch
+        /// A map key is null.
         case nullMapKey
+        /// The type itself is inconsistent (precision, width, union ids, child types, ...); the string says how.
         case invalidType(String)
     }
 
@@ -29,14 +49,17 @@ public struct ArrowValidationError: Error, Equatable, Sendable, CustomStringConv
     public var path: [String]
     /// The slot where the problem is, when it is at one slot.
     public var index: Int?
+    /// What is wrong.
     public var kind: Kind
 
+    /// Creates an error at the field `path` and, when the problem is at one slot, `index`.
     public init(path: [String], index: Int? = nil, kind: Kind) {
         self.path = path
         self.index = index
         self.kind = kind
     }
 
+    /// The place (field path and slot) and the problem, as one line.
     public var description: String {
         let place = path.isEmpty ? "array" : "field '\(path.joined(separator: "."))'"
         let at = index.map { " at index \($0)" } ?? ""
@@ -45,6 +68,7 @@ public struct ArrowValidationError: Error, Equatable, Sendable, CustomStringConv
 }
 
 extension ArrowValidationError.Kind: CustomStringConvertible {
+    /// A one-line explanation of the problem.
     public var description: String {
         switch self {
         case let .negativeLengthOrOffset(l, o): "negative length \(l) or offset \(o)"

@@ -10,6 +10,7 @@ public protocol ByteSink {
 }
 
 extension ByteSink {
+    /// Does nothing.
     public mutating func flush() throws {}
 }
 
@@ -20,8 +21,10 @@ public struct MemorySink: ByteSink, Sendable {
     /// The number of bytes written.
     public private(set) var count = 0
 
+    /// Creates an empty sink.
     public init() {}
 
+    /// Keeps references to the non-empty `pieces`; never throws.
     public mutating func write(_ pieces: [Buffer]) throws {
         for piece in pieces where !piece.isEmpty {
             self.pieces.append(piece)
@@ -49,9 +52,12 @@ public struct MemorySink: ByteSink, Sendable {
 /// Writes to a file descriptor with `write(2)`, each piece completely (retrying short writes
 /// and `EINTR`).
 public struct FileDescriptorSink: ByteSink, Sendable {
+    /// The descriptor written to; the sink does not close it.
     public let descriptor: FileDescriptor
+    /// A sink writing to `descriptor`.
     public init(_ descriptor: FileDescriptor) { self.descriptor = descriptor }
 
+    /// Writes each piece completely; throws ``FramingError`` (kind `.io`) when `write(2)` fails.
     public mutating func write(_ pieces: [Buffer]) throws {
         for piece in pieces {
             try piece.withUnsafeBytes { raw in
@@ -68,7 +74,9 @@ public struct FileDescriptorSink: ByteSink, Sendable {
 /// Drives a ``FrameEncoder`` into a ``ByteSink``, batching small frames and writing large
 /// bodies by reference.
 public struct FrameWriter<Encoder: FrameEncoder, Sink: ByteSink> {
+    /// The encoder frames are encoded with.
     public var encoder: Encoder { _encoder }
+    /// The sink bytes are written to.
     public var sink: Sink { _sink }
     @usableFromInline var _encoder: Encoder
     @usableFromInline var _sink: Sink
@@ -76,6 +84,8 @@ public struct FrameWriter<Encoder: FrameEncoder, Sink: ByteSink> {
     /// Buffered bytes at which `write` passes them to the sink.
     public let flushThreshold: Int
 
+    /// A writer that encodes with `encoder` into `sink`, passing bytes on once `flushThreshold`
+    /// of them are buffered.
     public init(encoder: Encoder, sink: Sink, flushThreshold: Int = 64 << 10) {
         _encoder = encoder
         _sink = sink

@@ -28,6 +28,7 @@ public struct BufferSource: ByteSource {
         self.chunks = chunks.map { Buffer(copying: $0) }
     }
 
+    /// Appends the next chunk to `buffer`; returns `false` once every chunk was delivered.
     public mutating func read(into buffer: inout StreamBuffer, minimumCapacity: Int) throws -> Bool {
         guard next < chunks.count else { return false }
         try buffer.append(chunks[next])
@@ -39,16 +40,20 @@ public struct BufferSource: ByteSource {
 /// Bytes read from a file descriptor (a file, pipe, socket or standard input) with `read(2)`
 /// straight into the stream buffer, retrying on `EINTR`.
 public struct FileDescriptorSource: ByteSource {
+    /// The descriptor read from; the source does not close it.
     public let descriptor: FileDescriptor
     /// The most bytes one `read` asks for.
     public let readSize: Int
 
+    /// A source reading from `descriptor`, `readSize` bytes per `read` (more when a frame needs it).
     public init(_ descriptor: FileDescriptor, readSize: Int = 256 << 10) {
         precondition(readSize > 0, "FileDescriptorSource: read size must be positive")
         self.descriptor = descriptor
         self.readSize = readSize
     }
 
+    /// Reads once into `buffer`; returns `false` at end of input. Throws ``FramingError`` (kind
+    /// `.io`) when `read(2)` fails.
     public mutating func read(into buffer: inout StreamBuffer, minimumCapacity: Int) throws -> Bool {
         let descriptor = self.descriptor
         let position = buffer.consumedCount + buffer.pendingCount

@@ -20,6 +20,7 @@ extension DecodeStep: Sendable where Frame: Sendable {}
 ///
 /// Compare swift-nio's `NIOSingleStepByteToMessageDecoder`.
 public protocol FrameDecoder {
+    /// The value one frame decodes to.
     associatedtype Frame
 
     /// Decodes the first frame of `window`, or answers ``DecodeStep/needMoreData(minimumWindow:)``.
@@ -34,6 +35,8 @@ public protocol FrameDecoder {
 }
 
 extension FrameDecoder {
+    /// Decodes one complete frame from the leftover bytes; anything else is
+    /// ``FramingError/Kind/truncatedFrame(needed:available:)``.
     public mutating func decodeLast(_ window: ByteWindow) throws(FramingError) -> DecodeStep<Frame>? {
         if window.isEmpty { return nil }
         switch try decode(window) {

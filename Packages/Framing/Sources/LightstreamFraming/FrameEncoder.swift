@@ -5,7 +5,9 @@ import Vec64
 /// Encoders that can write large bodies by reference (``FrameOutput/append(body:)``): the body
 /// is not copied, the sink writes it from where it lives.
 public protocol FrameEncoder {
+    /// The value encoded as one frame.
     associatedtype Frame
+    /// Appends the bytes of `frame` to `output`; throws when it cannot be encoded (e.g. too large).
     mutating func encode(_ frame: Frame, into output: inout FrameOutput) throws(FramingError)
 }
 
@@ -21,6 +23,7 @@ public struct FrameOutput: Sendable {
     /// The bytes appended so far.
     @inlinable public var count: Int { _count }
 
+    /// An empty output that keeps bodies of at least `referenceThreshold` bytes by reference.
     public init(referenceThreshold: Int = 4096) {
         self.referenceThreshold = referenceThreshold
     }

@@ -9,7 +9,9 @@ import Vec64
 /// while let frame = try reader.next() { ... }
 /// ```
 public struct FrameReader<Decoder: FrameDecoder, Source: ByteSource> {
+    /// The decoder frames are decoded with.
     public var decoder: Decoder { _decoder }
+    /// The source bytes are read from.
     public var source: Source { _source }
     /// The buffer between source and decoder (its statistics count realigned bodies).
     public var buffer: StreamBuffer { _buffer }
@@ -19,6 +21,7 @@ public struct FrameReader<Decoder: FrameDecoder, Source: ByteSource> {
     @usableFromInline var sawEnd = false
     @usableFromInline var finished = false
 
+    /// A reader that decodes frames from `source` with `decoder`, through `buffer`.
     public init(decoder: Decoder, source: Source, buffer: StreamBuffer = StreamBuffer()) {
         _decoder = decoder
         _source = source

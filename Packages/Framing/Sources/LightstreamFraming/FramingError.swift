@@ -1,5 +1,6 @@
 /// Why bytes could not be framed: what was wrong and at which byte of the stream.
 public struct FramingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What was wrong with the bytes.
     public enum Kind: Equatable, Sendable {
         /// Input ended inside a frame: `available` bytes of a frame that needs `needed` (if known).
         case truncatedFrame(needed: Int?, available: Int)
@@ -19,16 +20,19 @@ public struct FramingError: Error, Equatable, Sendable, CustomStringConvertible 
         case io(String)
     }
 
+    /// What was wrong.
     public var kind: Kind
     /// The byte of the stream (counted from the start of input) where the offending frame starts.
     public var byteOffset: Int
 
+    /// An error of `kind` for the frame starting at `byteOffset`.
     @inlinable
     public init(_ kind: Kind, at byteOffset: Int) {
         self.kind = kind
         self.byteOffset = byteOffset
     }
 
+    /// The problem and the byte offset of the frame, as one line.
     public var description: String {
         let what: String = switch kind {
         case let .truncatedFrame(needed, available):

@@ -7,6 +7,7 @@ public final class FramingStatistics: Sendable {
     private let compactions = Atomic<Int>(0)
     private let compactedByteCount = Atomic<Int>(0)
 
+    /// Counters starting at zero.
     public init() {}
 
     /// Frame bodies copied because they arrived misaligned for what the decoder asked.

@@ -16,6 +16,8 @@ public struct LengthFieldFormat: Sendable, Hashable {
     /// misaligned). 1 means any.
     public var bodyAlignment: Int
 
+    /// A format; by default a 4-byte big-endian length of the body alone, bodies of at most 16 MiB
+    /// and no alignment.
     public init(width: Int = 4, bigEndian: Bool = true, lengthAdjustment: Int = 0,
                 maximumFrameLength: Int = 16 << 20, bodyAlignment: Int = 1) {
         precondition([1, 2, 4, 8].contains(width), "LengthFieldFormat: width \(width) is not 1, 2, 4 or 8")
@@ -31,10 +33,14 @@ public struct LengthFieldFormat: Sendable, Hashable {
 
 /// Decodes `[length][body]` frames into their bodies, as zero-copy slices of the received bytes.
 public struct LengthPrefixedFrameDecoder: FrameDecoder, Sendable {
+    /// The layout of the length field and the limits applied.
     public let format: LengthFieldFormat
 
+    /// A decoder of frames in `format`.
     public init(_ format: LengthFieldFormat = LengthFieldFormat()) { self.format = format }
 
+    /// Decodes the first frame into its body; throws when the length overflows or exceeds
+    /// `maximumFrameLength`.
     @inlinable
     public mutating func decode(_ window: ByteWindow) throws(FramingError) -> DecodeStep<Buffer> {
         let width = format.width
@@ -54,10 +60,14 @@ public struct LengthPrefixedFrameDecoder: FrameDecoder, Sendable {
 
 /// Encodes bodies as `[length][body]` frames; large bodies are written by reference.
 public struct LengthPrefixedFrameEncoder: FrameEncoder, Sendable {
+    /// The layout of the length field and the limits applied.
     public let format: LengthFieldFormat
 
+    /// An encoder of frames in `format`.
     public init(_ format: LengthFieldFormat = LengthFieldFormat()) { self.format = format }
 
+    /// Appends the length field and `body`; throws when the body exceeds `maximumFrameLength` or
+    /// its length does not fit the field.
     @inlinable
     public mutating func encode(_ body: Buffer, into output: inout FrameOutput) throws(FramingError) {
         guard body.count <= format.maximumFrameLength else {

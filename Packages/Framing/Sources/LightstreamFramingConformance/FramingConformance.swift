@@ -5,7 +5,9 @@ import Vec64
 public struct ConformanceFailure: Sendable, CustomStringConvertible {
     /// Which check: `roundTrip`, `everySplit`, `randomChunks`, `byteByByte`, `truncation`, `garbage`.
     public var check: String
+    /// What went wrong: the round, the input and the error or mismatch.
     public var detail: String
+    /// `check: detail`.
     public var description: String { "\(check): \(detail)" }
 }
 
@@ -26,6 +28,7 @@ public struct ConformanceFailure: Sendable, CustomStringConvertible {
 /// process, which the test run reports.
 public struct FramingConformance<Encoder: FrameEncoder, Decoder: FrameDecoder>
 where Encoder.Frame == Decoder.Frame, Decoder.Frame: Equatable {
+    /// The frames the encoder writes and the decoder reads.
     public typealias Frame = Decoder.Frame
 
     let makeEncoder: () -> Encoder
@@ -160,8 +163,11 @@ where Encoder.Frame == Decoder.Frame, Decoder.Frame: Equatable {
 
 /// A small, fast, seedable generator, so conformance failures reproduce.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The generator's state, advanced on every call to ``next()``.
     public var state: UInt64
+    /// A generator starting from `seed`.
     public init(seed: UInt64) { state = seed }
+    /// The next pseudo-random number of the SplitMix64 sequence.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -17,6 +17,7 @@ public struct FlatBufferBuilder {
     private var fields: [(slot: Int, fromEnd: Int)] = []
     private var tableStart = 0
 
+    /// An empty builder with room for `initialCapacity` bytes (at least 64) before it grows.
     public init(initialCapacity: Int = 1024) {
         storage = [UInt8](repeating: 0, count: max(64, initialCapacity))
         head = storage.count

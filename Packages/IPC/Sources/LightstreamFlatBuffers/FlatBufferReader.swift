@@ -2,15 +2,18 @@ import Vec64
 
 /// Why a FlatBuffer could not be read: what was wrong and at which byte.
 public struct FlatBufferError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What was wrong.
     public var reason: String
     /// The byte position in the FlatBuffer where the problem is.
     public var offset: Int
 
+    /// An error saying `reason` about the byte at `offset`.
     public init(_ reason: String, at offset: Int) {
         self.reason = reason
         self.offset = offset
     }
 
+    /// The byte offset and the reason, as one line.
     public var description: String { "invalid FlatBuffer at byte \(offset): \(reason)" }
 }
 
@@ -18,10 +21,12 @@ public struct FlatBufferError: Error, Equatable, Sendable, CustomStringConvertib
 /// offsets, vtables, vectors and strings, with a nesting depth limit, so hostile bytes give a
 /// ``FlatBufferError``, never an out-of-bounds read.
 public struct FlatBuffer: Sendable {
+    /// The FlatBuffer's bytes.
     public let bytes: Buffer
     /// The deepest table nesting accepted.
     public let maximumDepth: Int
 
+    /// A FlatBuffer over `bytes` (checked on access), with tables nested at most `maximumDepth` deep.
     public init(_ bytes: Buffer, maximumDepth: Int = 64) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
@@ -67,6 +72,7 @@ public struct FlatBuffer: Sendable {
 
 /// A table of a ``FlatBuffer``: fields are looked up by slot number (declaration order).
 public struct FlatTable: Sendable {
+    /// The FlatBuffer the table is in.
     public let buffer: FlatBuffer
     /// The byte position of the table.
     public let position: Int
@@ -151,7 +157,9 @@ public struct FlatVector: Sendable {
     let table: FlatTable
     /// The byte position of the first element.
     public let start: Int
+    /// The number of elements.
     public let count: Int
+    /// The size of one element in bytes (4 for references to tables and strings).
     public let elementSize: Int
 
     /// Scalar element `index`.

@@ -2,7 +2,9 @@ import Vec64
 
 /// The body compression codecs of the Arrow IPC format.
 public enum IPCCompression: Int8, Sendable, CaseIterable {
+    /// LZ4 frame format.
     case lz4Frame = 0
+    /// Zstandard.
     case zstd = 1
 }
 
@@ -12,6 +14,7 @@ public enum IPCCompression: Int8, Sendable, CaseIterable {
 /// The Codecs layer supplies LZ4 frame and Zstd implementations; until then no codec is built in,
 /// and reading a compressed body fails with a clear error.
 public protocol IPCBodyCodec: Sendable {
+    /// Which compression this codec implements, as recorded in the message metadata.
     var compression: IPCCompression { get }
     /// Compresses `input`.
     func compress(_ input: Buffer) throws -> Buffer

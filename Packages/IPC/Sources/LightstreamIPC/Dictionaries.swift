@@ -10,6 +10,7 @@ public struct IPCReadOptions: Sendable {
     /// untrusted input; without it, only the metadata and buffer bounds are checked).
     public var validate: Bool
 
+    /// Options with the given codecs; full validation is on by default.
     public init(codecs: [IPCCompression: any IPCBodyCodec] = [:], validate: Bool = true) {
         self.codecs = codecs
         self.validate = validate

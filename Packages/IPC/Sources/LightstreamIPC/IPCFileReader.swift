@@ -8,7 +8,9 @@ let arrowMagic: [UInt8] = Array("ARROW1".utf8)
 /// Reads an Arrow IPC file held in a ``Buffer`` (a memory map or a file read into memory):
 /// the footer first, then any record batch by index. Arrays point into the buffer without copies.
 public struct IPCFileReader: Sendable {
+    /// The whole file.
     public let file: Buffer
+    /// The file's schema with the dictionary ids of its dictionary-encoded fields.
     public let ipcSchema: IPCSchema
     let options: IPCReadOptions
     let recordBatchBlocks: [(offset: Int, metadataLength: Int, bodyLength: Int)]

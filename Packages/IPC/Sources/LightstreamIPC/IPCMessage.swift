@@ -5,6 +5,7 @@ import Vec64
 
 /// The kinds of message an Arrow IPC stream carries.
 public enum IPCMessageKind: UInt8, Sendable {
+    /// The `MessageHeader` union of Message.fbs; raw values are its type tags.
     case schema = 1, dictionaryBatch = 2, recordBatch = 3, tensor = 4, sparseTensor = 5
 }
 
@@ -13,12 +14,15 @@ public enum IPCMessageKind: UInt8, Sendable {
 public struct IPCMessage: Sendable {
     /// The metadata version (V4 = 3, V5 = 4).
     public let version: Int16
+    /// What the header is.
     public let kind: IPCMessageKind
     /// The header table (a Schema, DictionaryBatch or RecordBatch).
     public let header: FlatTable
     /// The `Message` FlatBuffer.
     public let metadata: Buffer
+    /// The message body (empty for a schema).
     public let body: Buffer
+    /// The message's custom key-value metadata.
     public let customMetadata: [String: String]
 
     /// Parses the metadata FlatBuffer of a message whose body is `body`.
@@ -46,6 +50,7 @@ public struct IPCMessage: Sendable {
 
 /// What the IPC message decoder produces.
 public enum IPCFrame: Sendable {
+    /// One message: metadata and body.
     case message(IPCMessage)
     /// The end-of-stream marker.
     case endOfStream
@@ -60,11 +65,14 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
     /// The largest body accepted.
     public var maximumBodyLength: Int
 
+    /// A decoder with the given limits on metadata (default 64 MiB) and body (default 1 TiB) length.
     public init(maximumMetadataLength: Int = 64 << 20, maximumBodyLength: Int = 1 << 40) {
         self.maximumMetadataLength = maximumMetadataLength
         self.maximumBodyLength = maximumBodyLength
     }
 
+    /// Decodes the first message or end-of-stream marker; the body is handed out 8-byte aligned
+    /// (copied only when misaligned).
     public mutating func decode(_ window: ByteWindow) throws(FramingError) -> DecodeStep<IPCFrame> {
         guard window.count >= 4 else { return .needMoreData(minimumWindow: 4) }
         var prefix = 4
@@ -104,7 +112,9 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
 /// An encoded message ready to write: its `Message` FlatBuffer and its body pieces (already
 /// padded to the alignment), or the end-of-stream marker.
 public enum IPCOutgoingMessage: Sendable {
+    /// A message: its `Message` FlatBuffer, its body pieces and their total length.
     case message(metadata: [UInt8], body: [Buffer], bodyLength: Int)
+    /// The end-of-stream marker.
     case endOfStream
 }
 
@@ -112,18 +122,22 @@ public enum IPCOutgoingMessage: Sendable {
 /// metadata padded so that every body starts at a multiple of `alignment` from the start of
 /// the stream (or file, given where writing started), then the body by reference.
 public struct IPCMessageEncoder: FrameEncoder, Sendable {
+    /// Bodies start at a multiple of this many bytes (8 or 64) from the start of the stream.
     public let alignment: Int
     /// Bytes written so far, from the start of the stream or file.
     public private(set) var position: Int
     /// The prefix + padded metadata length of the last message (a file footer block needs it).
     public private(set) var lastMetadataLength = 0
 
+    /// An encoder aligning to `alignment` (8 or 64) whose output starts at byte `position`.
     public init(alignment: Int = 64, position: Int = 0) {
         precondition(alignment == 8 || alignment == 64, "IPCMessageEncoder: alignment must be 8 or 64")
         self.alignment = alignment
         self.position = position
     }
 
+    /// Appends the continuation marker, padded metadata length, metadata and body of `message`,
+    /// or the end-of-stream marker.
     public mutating func encode(_ message: IPCOutgoingMessage, into output: inout FrameOutput) {
         switch message {
         case .endOfStream:

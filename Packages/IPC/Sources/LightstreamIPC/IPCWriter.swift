@@ -12,6 +12,7 @@ public struct IPCWriteOptions: Sendable {
     /// Tables are split into batches of at most this many rows (`nil`: keep the batches).
     public var maximumBatchRows: Int?
 
+    /// Options; by default 64-byte alignment, no compression and the batches kept as they are.
     public init(alignment: Int = 64, codec: (any IPCBodyCodec)? = nil, maximumBatchRows: Int? = nil) {
         precondition(alignment == 8 || alignment == 64, "IPCWriteOptions: alignment must be 8 or 64")
         precondition(maximumBatchRows.map { $0 > 0 } ?? true, "IPCWriteOptions: batch rows must be positive")

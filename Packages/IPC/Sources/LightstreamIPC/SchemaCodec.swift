@@ -11,9 +11,13 @@ enum TypeID: UInt8 {
 /// A schema as IPC carries it: the fields plus the dictionary id of every dictionary-encoded
 /// field (by field path of child indices).
 public struct IPCSchema: Sendable, Equatable {
+    /// The fields and schema metadata.
     public var schema: Schema
+    /// The dictionary id of each dictionary-encoded field, by its path of child indices (the first
+    /// index is the top-level field).
     public var dictionaryIDs: [[Int]: Int64]
 
+    /// A schema with the given dictionary ids.
     public init(schema: Schema, dictionaryIDs: [[Int]: Int64]) {
         self.schema = schema
         self.dictionaryIDs = dictionaryIDs

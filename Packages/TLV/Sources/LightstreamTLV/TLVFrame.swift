@@ -3,15 +3,18 @@ import Vec64
 
 /// One type-length-value frame: a type tag and the value's bytes.
 public struct TLVFrame: Sendable, Equatable, CustomStringConvertible {
+    /// The type tag, which says how to read the value.
     public var tag: UInt32
     /// The value; decoded frames hold a zero-copy slice of the received bytes.
     public var value: Buffer
 
+    /// A frame of `value` under `tag`.
     public init(tag: UInt32, value: Buffer) {
         self.tag = tag
         self.value = value
     }
 
+    /// The tag and the value's size, e.g. `TLVFrame(tag: 1, 8 bytes)`.
     public var description: String { "TLVFrame(tag: \(tag), \(value.count) bytes)" }
 }
 
@@ -49,10 +52,13 @@ public struct TLVFormat: Sendable, Hashable {
 
 /// Decodes TLV frames; values are zero-copy slices of the received bytes.
 public struct TLVDecoder: FrameDecoder, Sendable {
+    /// The wire layout and the limits applied.
     public let format: TLVFormat
 
+    /// A decoder of frames in `format`.
     public init(_ format: TLVFormat = TLVFormat()) { self.format = format }
 
+    /// Decodes the first frame; throws when its length overflows or exceeds `maximumValueLength`.
     @inlinable
     public mutating func decode(_ window: ByteWindow) throws(FramingError) -> DecodeStep<TLVFrame> {
         let header = format.headerLength
@@ -72,10 +78,14 @@ public struct TLVDecoder: FrameDecoder, Sendable {
 
 /// Encodes TLV frames; large values are written by reference.
 public struct TLVEncoder: FrameEncoder, Sendable {
+    /// The wire layout and the limits applied.
     public let format: TLVFormat
 
+    /// An encoder of frames in `format`.
     public init(_ format: TLVFormat = TLVFormat()) { self.format = format }
 
+    /// Appends the tag, length and value; throws when the tag or length does not fit its field or
+    /// the value exceeds `maximumValueLength`.
     @inlinable
     public mutating func encode(_ frame: TLVFrame, into output: inout FrameOutput) throws(FramingError) {
         guard format.tagWidth == 4 || frame.tag >> (UInt32(format.tagWidth) * 8) == 0 else {

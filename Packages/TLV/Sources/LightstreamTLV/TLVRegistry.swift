@@ -20,6 +20,7 @@ public struct TLVRegistry<Message>: Sendable {
     private var byTag: [UInt32: Entry] = [:]
     private var entries: [Entry] = []
 
+    /// An empty registry.
     public init() {}
 
     /// Registers `type` under `tag`: `embed` wraps a decoded value into a message, `extract`
@@ -58,14 +59,19 @@ public struct TLVRegistry<Message>: Sendable {
 
 /// Decodes TLV frames straight into registered messages.
 public struct TLVMessageDecoder<Message>: FrameDecoder, Sendable {
+    /// The decoder of the underlying TLV frames.
     public var frames: TLVDecoder
+    /// The registry that turns frames into messages.
     public let registry: TLVRegistry<Message>
 
+    /// A decoder of messages registered in `registry`, in frames of `format`.
     public init(_ registry: TLVRegistry<Message>, format: TLVFormat = TLVFormat()) {
         self.registry = registry
         frames = TLVDecoder(format)
     }
 
+    /// Decodes the first frame into a message; unknown tags and malformed values are errors at the
+    /// frame's offset.
     public mutating func decode(_ window: ByteWindow) throws(FramingError) -> DecodeStep<Message> {
         switch try frames.decode(window) {
         case let .needMoreData(minimum):
@@ -82,14 +88,19 @@ public struct TLVMessageDecoder<Message>: FrameDecoder, Sendable {
 
 /// Encodes registered messages as TLV frames.
 public struct TLVMessageEncoder<Message>: FrameEncoder, Sendable {
+    /// The encoder of the underlying TLV frames.
     public var frames: TLVEncoder
+    /// The registry that turns messages into frames.
     public let registry: TLVRegistry<Message>
 
+    /// An encoder of messages registered in `registry`, in frames of `format`.
     public init(_ registry: TLVRegistry<Message>, format: TLVFormat = TLVFormat()) {
         self.registry = registry
         frames = TLVEncoder(format)
     }
 
+    /// Appends the frame of `message`; throws when no registration extracts it or the frame cannot
+    /// be encoded.
     public mutating func encode(_ message: Message, into output: inout FrameOutput) throws(FramingError) {
         var frame: TLVFrame
         do {

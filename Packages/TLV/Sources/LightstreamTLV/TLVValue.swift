@@ -10,7 +10,9 @@ public protocol TLVValue: Sendable {
 }
 
 extension Buffer: TLVValue {
+    /// The value's bytes as they are, without a copy.
     public static func decodeTLV(_ value: Buffer) throws(FramingError) -> Buffer { value }
+    /// The buffer itself.
     public func encodeTLV() -> Buffer { self }
 }
 
@@ -23,11 +25,14 @@ extension String: TLVValue {
         return text
     }
 
+    /// The UTF-8 bytes.
     public func encodeTLV() -> Buffer { Buffer(copying: Array(utf8)) }
 }
 
 extension Array: TLVValue where Element == UInt8 {
+    /// The value's bytes, copied.
     public static func decodeTLV(_ value: Buffer) throws(FramingError) -> [UInt8] { value.array }
+    /// The bytes, copied into a buffer.
     public func encodeTLV() -> Buffer { Buffer(copying: self) }
 }
 
@@ -35,6 +40,7 @@ extension Array: TLVValue where Element == UInt8 {
 public protocol TLVFixedWidthValue: TLVValue, BitwiseCopyable {}
 
 extension TLVFixedWidthValue {
+    /// Loads the value from exactly `MemoryLayout<Self>.size` bytes; any other size is malformed.
     public static func decodeTLV(_ value: Buffer) throws(FramingError) -> Self {
         guard value.count == MemoryLayout<Self>.size else {
             throw FramingError(.malformed("TLV value of \(value.count) bytes is not a \(MemoryLayout<Self>.size)-byte \(Self.self)"), at: 0)
@@ -42,6 +48,7 @@ extension TLVFixedWidthValue {
         return value.load(Self.self, fromByteOffset: 0)
     }
 
+    /// The value's bytes in memory order.
     public func encodeTLV() -> Buffer {
         withUnsafeBytes(of: self) { Buffer(copying: $0) }
     }

@@ -62,7 +62,9 @@ extension Bitmap {
 extension Bitmap: RandomAccessCollection, MutableCollection {
     public typealias Index = Int
     public typealias Indices = Range<Int>
+    /// Always 0: bit indices count from the bitmap's first bit, whatever its bit offset.
     @inlinable public var startIndex: Int { 0 }
+    /// The number of bits.
     @inlinable public var endIndex: Int { count }
 }
 
@@ -80,6 +82,7 @@ extension Bitmap: Equatable {
 }
 
 extension Bitmap: ExpressibleByArrayLiteral {
+    /// Creates a bitmap of the literal's bits, first bit first.
     public init(arrayLiteral elements: Bool...) { self.init(elements) }
 }
 

@@ -7,6 +7,7 @@ public enum BufferError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The byte count is not a multiple of the element size.
     case lengthNotMultiple(byteCount: Int, elementSize: Int)
 
+    /// A one-line explanation of the error.
     public var description: String {
         switch self {
         case let .outOfBounds(offset, length, bufferCount):

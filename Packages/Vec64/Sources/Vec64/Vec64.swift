@@ -148,7 +148,9 @@ extension Vec64: RandomAccessCollection, MutableCollection {
     public typealias Index = Int
     public typealias Indices = Range<Int>
 
+    /// Always 0.
     @inlinable public var startIndex: Int { 0 }
+    /// The number of elements.
     @inlinable public var endIndex: Int { _count }
 
     /// The element at `index`; traps when out of bounds, like `Array`.
@@ -165,6 +167,7 @@ extension Vec64: RandomAccessCollection, MutableCollection {
         }
     }
 
+    /// Calls `body` with the elements' contiguous storage; never returns `nil`.
     @inlinable
     public func withContiguousStorageIfAvailable<R>(
         _ body: (UnsafeBufferPointer<Element>) throws -> R
@@ -174,6 +177,7 @@ extension Vec64: RandomAccessCollection, MutableCollection {
 }
 
 extension Vec64: ExpressibleByArrayLiteral {
+    /// Creates a vector holding the literal's elements.
     @inlinable
     public init(arrayLiteral elements: Element...) {
         self.init(elements)
@@ -181,6 +185,7 @@ extension Vec64: ExpressibleByArrayLiteral {
 }
 
 extension Vec64: Equatable where Element: Equatable {
+    /// Two vectors are equal when they hold equal elements in the same order.
     @inlinable
     public static func == (lhs: Vec64, rhs: Vec64) -> Bool {
         lhs.elementsEqual(rhs)
@@ -188,6 +193,7 @@ extension Vec64: Equatable where Element: Equatable {
 }
 
 extension Vec64: CustomStringConvertible {
+    /// The elements in the form `Vec64(1, 2, 3)`.
     public var description: String {
         "Vec64(" + map { "\($0)" }.joined(separator: ", ") + ")"
     }
