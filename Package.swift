@@ -17,7 +17,9 @@ let package = Package(
         .package(path: "Packages/Framing"),
         .package(path: "Packages/TLV"),
         .package(path: "Packages/IPC"),
+        .package(path: "Packages/MMap"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         .target(
@@ -28,6 +30,7 @@ let package = Package(
                 .product(name: "LightstreamFraming", package: "Framing"),
                 .product(name: "LightstreamTLV", package: "TLV"),
                 .product(name: "LightstreamIPC", package: "IPC"),
+                .product(name: "LightstreamMMap", package: "MMap"),
             ]
         ),
         // The custom framing shown in the README, checked by the conformance kit.
@@ -56,7 +59,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lightstream-bench",
-            dependencies: ["Lightstream"],
+            dependencies: ["Lightstream", .product(name: "SystemPackage", package: "swift-system")],
             path: "Tools/Benchmarks"
         ),
         // The layer packages' own test suites, run from the root by `swift test`.
@@ -76,6 +79,10 @@ let package = Package(
                     dependencies: [.product(name: "LightstreamIPC", package: "IPC"),
                                    .product(name: "LightstreamFlatBuffers", package: "IPC")],
                     path: "Packages/IPC/Tests/LightstreamIPCTests"),
+        .testTarget(name: "LightstreamMMapTests",
+                    dependencies: [.product(name: "LightstreamMMap", package: "MMap"),
+                                   .product(name: "LightstreamFraming", package: "Framing")],
+                    path: "Packages/MMap/Tests/LightstreamMMapTests"),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Lightstream", "lightstream", "LineFramingExample", "ArrowIntegrationJSON",
                                    .product(name: "LightstreamFramingConformance", package: "Framing")],

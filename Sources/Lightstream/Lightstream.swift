@@ -2,5 +2,6 @@
 @_exported import LightstreamArrow
 @_exported import LightstreamFraming
 @_exported import LightstreamIPC
+@_exported import LightstreamMMap
 @_exported import LightstreamTLV
 @_exported import Vec64

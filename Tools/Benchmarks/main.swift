@@ -7,6 +7,7 @@
 // Count instructions of one benchmark: valgrind --tool=callgrind .build/release/lightstream-bench 100000 build_string
 
 import Foundation
+import SystemPackage
 import Lightstream
 
 /// Keeps results alive so the optimiser cannot drop the measured work.
@@ -279,12 +280,61 @@ func benchIPCFileStrings(rows: Int) {
     }
 }
 
+/// MMap: a table of 10 * ROWS rows (100M by default) of int64/float64/int32/float32 written
+/// as one batch and as 64K-row batches by Lightstream (here) and by pyarrow
+/// (Tools/bench/make_mmap_files.py, run first by run.sh); every file is then opened through a
+/// memory map and (a) turned into a table, (b) turned into a table with column 0 summed.
+/// Warm page cache: the files were just written.
+func benchMMap(rows: Int) {
+    let names = ["ls_1", "ls_64k", "pa_1", "pa_64k"]
+    guard names.contains(where: { wantsAny("mmap_open_table_\($0)", "mmap_open_sum_\($0)") }) else { return }
+    let n = rows * 10
+    let directory = "/tmp/lightstream-bench-mmap"
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    func column<T: ArrowNativeType>(_ type: T.Type, _ value: (Int) -> T) -> ArrayData {
+        var v = Vec64<T>()
+        v.appendUninitialized(count: n) { out in for i in 0..<n { out[i] = value(i) } }
+        return PrimitiveArray<T>(v).data
+    }
+    let batch = try! RecordBatch([
+        "a": column(Int64.self) { Int64($0) },
+        "b": column(Double.self) { Double($0) * 0.5 },
+        "c": column(Int32.self) { Int32(truncatingIfNeeded: $0) },
+        "d": column(Float.self) { Float(Double($0) * 0.25) },
+    ])
+    let table = try! Table(batches: [batch])
+    for (name, batchRows) in [("ls_1", nil), ("ls_64k", 65536)] as [(String, Int?)] {
+        let path = "\(directory)/\(name).arrow"
+        let descriptor = FileDescriptor(rawValue: open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644))
+        var writer = try! IPCFileWriter(sink: FileDescriptorSink(descriptor), schema: table.schema, options: IPCWriteOptions(maximumBatchRows: batchRows))
+        try! writer.write(table)
+        _ = try! writer.finish()
+        try! descriptor.close()
+    }
+    for name in names {
+        let path = "\(directory)/\(name).arrow"
+        guard FileManager.default.fileExists(atPath: path) else { continue }
+        measure("mmap_open_table_\(name)", bytes: n * 24, items: n, repetitions: 5) {
+            try! MappedArrowFile(path: path).table().rowCount
+        }
+        measure("mmap_open_sum_\(name)", bytes: n * 8, items: n, repetitions: 3) {
+            let table = try! MappedArrowFile(path: path).table()
+            var sum: Int64 = 0
+            for chunk in table.column(0) {
+                sum &+= try! Int64Array(chunk).withUnsafeValues { values in values.reduce(0, &+) }
+            }
+            return Int(truncatingIfNeeded: sum)
+        }
+    }
+}
+
 benchMemcpy()
 benchAppend(rows: rows)
 benchBulkAppend(rows: rows)
 benchNullCount(rows: rows)
 benchBuild(rows: rows)
 benchFraming(rows: rows)
+benchMMap(rows: rows)
 benchIPCStream(rows: rows)
 benchIPCFileStrings(rows: rows)
 FileHandle.standardError.write("checksum \(sink)\n".data(using: .utf8)!)

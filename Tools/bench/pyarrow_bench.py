@@ -4,6 +4,7 @@ Each benchmark does the same work as its twin in Tools/Benchmarks/main.swift and
 object per line: {"name", "seconds" (best of the repetitions), "bytes"}.
 """
 import json
+import os
 import sys
 import time
 
@@ -123,3 +124,23 @@ measure("ipc_file_write_strings_1M", nbytes, lambda: write_file(strings_table), 
 strings_file = write_file(strings_table)
 measure("ipc_file_read_strings_1M", nbytes, lambda: pa.ipc.open_file(strings_file).read_all().num_rows)
 measure("ipc_file_read_strings_1M_novalidate", nbytes, lambda: pa.ipc.open_file(strings_file).read_all().num_rows)
+
+
+# MMap: open each file of the benchmark through a memory map and read all of it as a table; then
+# the same and sum column 0 with numpy (zero copy from the mapping).
+mmap_rows = ROWS * 10
+mmap_dir = "/tmp/lightstream-bench-mmap"
+for name in ["ls_1", "ls_64k", "pa_1", "pa_64k"]:
+    path = f"{mmap_dir}/{name}.arrow"
+    if not os.path.exists(path):
+        continue
+
+    def open_table(path=path):
+        return pa.ipc.open_file(pa.memory_map(path)).read_all()
+
+    def open_sum(path=path):
+        table = open_table(path)
+        return sum(int(np.sum(chunk.to_numpy(zero_copy_only=True))) for chunk in table.column(0).chunks)
+
+    measure(f"mmap_open_table_{name}", mmap_rows * 24, open_table, repetitions=5)
+    measure(f"mmap_open_sum_{name}", mmap_rows * 8, open_sum, repetitions=3)

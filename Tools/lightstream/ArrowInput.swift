@@ -4,15 +4,13 @@ import Lightstream
 /// Reading and writing Arrow data for the CLI: IPC files and streams by path or `-`.
 enum ArrowIO {
     /// The bytes of `path`, or of standard input for `-`.
+    /// Files are memory-mapped (no copy: arrays point into the page cache); stdin is read.
     static func readBytes(_ path: String) throws -> Buffer {
-        let data: Data
         if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("no such file: \(path)") }
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return FileHandle.standardInput.readDataToEndOfFile().withUnsafeBytes { Buffer(copying: $0) }
         }
-        return data.withUnsafeBytes { Buffer(copying: $0) }
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("no such file: \(path)") }
+        return try MemoryMap.map(path: path, hint: .sequential)
     }
 
     /// Whether bytes hold an IPC file (the ARROW1 magic) rather than a stream.
