@@ -7,7 +7,7 @@ venv="${LIGHTSTREAM_VENV:-$root/.venv}"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv" >&2
 fi
-if ! "$venv/bin/python" -c "import pyarrow, numpy" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import pyarrow, numpy, lz4, zstandard, cramjam" 2>/dev/null; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/Tools/scripts/requirements.txt" >&2
 fi
 echo "$venv/bin/python"
