@@ -50,7 +50,7 @@ extension CompressionCodec {
             do throws(CodecError) { try compress(raw, into: &out) } catch { failure = error }
         }
         if let failure { throw failure }
-        return Array(out)
+        return out.withUnsafeBufferPointer { Array($0) }
     }
 
     /// The decompressed form of `bytes`, at most `limit` bytes.
@@ -61,6 +61,6 @@ extension CompressionCodec {
             do throws(CodecError) { try decompress(raw, into: &out, limit: limit) } catch { failure = error }
         }
         if let failure { throw failure }
-        return Array(out)
+        return out.withUnsafeBufferPointer { Array($0) }
     }
 }
