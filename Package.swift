@@ -18,6 +18,7 @@ let package = Package(
         .package(path: "Packages/TLV"),
         .package(path: "Packages/IPC"),
         .package(path: "Packages/MMap"),
+        .package(path: "Packages/Codecs"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
@@ -31,6 +32,7 @@ let package = Package(
                 .product(name: "LightstreamTLV", package: "TLV"),
                 .product(name: "LightstreamIPC", package: "IPC"),
                 .product(name: "LightstreamMMap", package: "MMap"),
+                .product(name: "LightstreamCodecs", package: "Codecs"),
             ]
         ),
         // The custom framing shown in the README, checked by the conformance kit.
@@ -83,6 +85,9 @@ let package = Package(
                     dependencies: [.product(name: "LightstreamMMap", package: "MMap"),
                                    .product(name: "LightstreamFraming", package: "Framing")],
                     path: "Packages/MMap/Tests/LightstreamMMapTests"),
+        .testTarget(name: "LightstreamCodecsTests",
+                    dependencies: [.product(name: "LightstreamCodecs", package: "Codecs")],
+                    path: "Packages/Codecs/Tests/LightstreamCodecsTests"),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Lightstream", "lightstream", "LineFramingExample", "ArrowIntegrationJSON",
                                    .product(name: "LightstreamFramingConformance", package: "Framing")],

@@ -24,7 +24,6 @@ struct GoldJSONConformanceTests {
     /// The cases Lightstream refuses, and why (the README lists them too).
     static func unsupported(_ name: String) -> String? {
         if name.hasPrefix("1.0.0-bigendian/") { return "big-endian" }
-        if name.hasPrefix("2.0.0-compression/") { return "no codec" }
         return nil
     }
 

@@ -11,6 +11,7 @@ let package = Package(
         .package(path: "../Vec64"),
         .package(path: "../Arrow"),
         .package(path: "../Framing"),
+        .package(path: "../Codecs"),
     ],
     targets: [
         // A minimal FlatBuffers runtime: a bounds-checked reader and a builder.
@@ -22,6 +23,7 @@ let package = Package(
                 .product(name: "Vec64", package: "Vec64"),
                 .product(name: "LightstreamArrow", package: "Arrow"),
                 .product(name: "LightstreamFraming", package: "Framing"),
+                .product(name: "LightstreamCodecs", package: "Codecs"),
             ]
         ),
         .testTarget(name: "LightstreamIPCTests", dependencies: ["LightstreamIPC", "LightstreamFlatBuffers"]),

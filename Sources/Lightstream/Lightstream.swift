@@ -1,5 +1,6 @@
 // The umbrella module: `import Lightstream` brings in every layer built so far.
 @_exported import LightstreamArrow
+@_exported import LightstreamCodecs
 @_exported import LightstreamFraming
 @_exported import LightstreamIPC
 @_exported import LightstreamMMap

@@ -4,14 +4,14 @@ import Vec64
 
 /// Options for IPC readers.
 public struct IPCReadOptions: Sendable {
-    /// Body compression codecs by kind (none built in until the Codecs layer exists).
+    /// Body compression codecs by kind (by default the built-in LZ4 frame and Zstd).
     public var codecs: [IPCCompression: any IPCBodyCodec]
     /// Run the full structural `validate()` on every batch and dictionary read (recommended for
     /// untrusted input; without it, only the metadata and buffer bounds are checked).
     public var validate: Bool
 
     /// Options with the given codecs; full validation is on by default.
-    public init(codecs: [IPCCompression: any IPCBodyCodec] = [:], validate: Bool = true) {
+    public init(codecs: [IPCCompression: any IPCBodyCodec] = CodecBodyCompression.all, validate: Bool = true) {
         self.codecs = codecs
         self.validate = validate
     }

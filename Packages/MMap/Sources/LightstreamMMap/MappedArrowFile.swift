@@ -18,10 +18,11 @@ public enum MappedValidation: Sendable {
 public struct MappedFileOptions: Sendable {
     public var validation: MappedValidation
     public var hint: AccessHint
-    /// Body codecs for compressed files (none are built in until the Codecs layer exists).
+    /// Body codecs for compressed files (by default the built-in LZ4 frame and Zstd); compressed
+    /// buffers are decompressed into aligned memory, the rest stays mapped.
     public var codecs: [IPCCompression: any IPCBodyCodec]
 
-    public init(validation: MappedValidation = .lazily, hint: AccessHint = .normal, codecs: [IPCCompression: any IPCBodyCodec] = [:]) {
+    public init(validation: MappedValidation = .lazily, hint: AccessHint = .normal, codecs: [IPCCompression: any IPCBodyCodec] = CodecBodyCompression.all) {
         self.validation = validation
         self.hint = hint
         self.codecs = codecs
