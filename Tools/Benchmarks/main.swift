@@ -13,7 +13,7 @@ import Lightstream
 /// Keeps results alive so the optimiser cannot drop the measured work.
 nonisolated(unsafe) var sink = 0
 
-func measure(_ name: String, bytes: Int, items: Int? = nil, repetitions: Int = 7, _ body: () -> Int) {
+func measure(_ name: String, bytes: Int, items: Int? = nil, ratio: Double? = nil, repetitions: Int = 7, _ body: () -> Int) {
     if !wants(name) { return }
     var best = Double.infinity
     for _ in 0..<repetitions {
@@ -22,7 +22,7 @@ func measure(_ name: String, bytes: Int, items: Int? = nil, repetitions: Int = 7
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         best = min(best, elapsed)
     }
-    print("{\"name\": \"\(name)\", \"seconds\": \(best), \"bytes\": \(bytes)\(items.map { ", \"items\": \($0)" } ?? "")}")
+    print("{\"name\": \"\(name)\", \"seconds\": \(best), \"bytes\": \(bytes)\(items.map { ", \"items\": \($0)" } ?? "")\(ratio.map { ", \"ratio\": \($0)" } ?? "")}")
 }
 
 // Usage: lightstream-bench [ROWS] [NAME-FILTER]
@@ -328,6 +328,50 @@ func benchMMap(rows: Int) {
     }
 }
 
+/// Codecs: compress and decompress 16 MiB of integer column data and 16 MiB of text with each
+/// pure-Swift codec (twins: the C libraries through python-lz4, cramjam and zstandard).
+func benchCodecs() {
+    let codecs: [(String, any CompressionCodec)] = [
+        ("lz4_frame", LZ4FrameCodec()), ("lz4_raw", LZ4RawCodec()), ("snappy", SnappyCodec()),
+        ("zstd1", ZstdCodec(level: 1)), ("zstd3", ZstdCodec(level: 3)),
+    ]
+    guard codecs.contains(where: { c in ["ints", "text"].contains { wantsAny("codec_\(c.0)_compress_\($0)", "codec_\(c.0)_decompress_\($0)") } }) else { return }
+    let count = 2 << 20
+    var ints = [UInt8]()
+    ints.reserveCapacity(count * 8)
+    for i in 0..<count {
+        withUnsafeBytes(of: Int64(i * 1000 + (i * 7919) % 1000).littleEndian) { ints.append(contentsOf: $0) }
+    }
+    let words = ["arrow", "columnar", "buffer", "stream", "frame", "swift", "zero", "copy", "batch", "schema", "dictionary", "offset"]
+    var text = [UInt8]()
+    var i = 0
+    var state = 12345
+    while text.count < count * 8 {
+        // A linear congruential choice of words, reproduced exactly by the Python twin.
+        state = (state * 1_103_515_245 + 12345) % (1 << 31)
+        text.append(contentsOf: Array(words[(state >> 16) % words.count].utf8))
+        text.append(i % 17 == 0 ? 10 : 32)
+        i += 1
+    }
+    text = Array(text.prefix(count * 8))
+    for (name, codec) in codecs {
+        for (kind, data) in [("ints", ints), ("text", text)] {
+            let compressed = try! codec.compress(data)
+            let ratio = Double(compressed.count) / Double(data.count)
+            measure("codec_\(name)_compress_\(kind)", bytes: data.count, ratio: ratio, repetitions: 3) {
+                var out = Vec64<UInt8>()
+                data.withUnsafeBytes { try! codec.compress($0, into: &out) }
+                return out.count
+            }
+            measure("codec_\(name)_decompress_\(kind)", bytes: data.count, ratio: ratio, repetitions: 3) {
+                var out = Vec64<UInt8>(minimumCapacity: data.count)
+                compressed.withUnsafeBytes { try! codec.decompress($0, into: &out, limit: data.count) }
+                return out.count
+            }
+        }
+    }
+}
+
 benchMemcpy()
 benchAppend(rows: rows)
 benchBulkAppend(rows: rows)
@@ -335,6 +379,7 @@ benchNullCount(rows: rows)
 benchBuild(rows: rows)
 benchFraming(rows: rows)
 benchMMap(rows: rows)
+benchCodecs()
 benchIPCStream(rows: rows)
 benchIPCFileStrings(rows: rows)
 FileHandle.standardError.write("checksum \(sink)\n".data(using: .utf8)!)

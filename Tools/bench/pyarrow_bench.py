@@ -16,7 +16,7 @@ ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
 ONLY = sys.argv[2] if len(sys.argv) > 2 else None
 
 
-def measure(name, nbytes, body, repetitions=7):
+def measure(name, nbytes, body, repetitions=7, ratio=None):
     if ONLY is not None and ONLY not in name:
         return
     best = float("inf")
@@ -24,7 +24,10 @@ def measure(name, nbytes, body, repetitions=7):
         start = time.perf_counter()
         body()
         best = min(best, time.perf_counter() - start)
-    print(json.dumps({"name": name, "seconds": best, "bytes": nbytes}), flush=True)
+    record = {"name": name, "seconds": best, "bytes": nbytes}
+    if ratio is not None:
+        record["ratio"] = ratio
+    print(json.dumps(record), flush=True)
 
 
 size = 256 << 20
@@ -144,3 +147,42 @@ for name in ["ls_1", "ls_64k", "pa_1", "pa_64k"]:
 
     measure(f"mmap_open_table_{name}", mmap_rows * 24, open_table, repetitions=5)
     measure(f"mmap_open_sum_{name}", mmap_rows * 8, open_sum, repetitions=3)
+
+
+# Codecs: the C libraries through their Python packages on the same data as the Swift side.
+import cramjam
+import lz4.block
+import lz4.frame
+import zstandard
+
+count = 2 << 20
+idx = np.arange(count, dtype=np.int64)
+codec_ints = (idx * 1000 + (idx * 7919) % 1000).astype("<i8").tobytes()
+words = ["arrow", "columnar", "buffer", "stream", "frame", "swift", "zero", "copy", "batch", "schema", "dictionary", "offset"]
+parts = []
+size = 0
+i = 0
+state = 12345
+while size < count * 8:
+    state = (state * 1103515245 + 12345) % (1 << 31)
+    w = words[(state >> 16) % len(words)].encode() + (b"\n" if i % 17 == 0 else b" ")
+    parts.append(w)
+    size += len(w)
+    i += 1
+codec_text = b"".join(parts)[: count * 8]
+codecs = {
+    "lz4_frame": (lambda d: lz4.frame.compress(d, content_checksum=True), lz4.frame.decompress),
+    "lz4_raw": (lambda d: lz4.block.compress(d, store_size=False), lambda c, n: lz4.block.decompress(c, uncompressed_size=n)),
+    "snappy": (lambda d: bytes(cramjam.snappy.compress_raw(d)), lambda c: bytes(cramjam.snappy.decompress_raw(c))),
+    "zstd1": (zstandard.ZstdCompressor(level=1).compress, zstandard.ZstdDecompressor().decompress),
+    "zstd3": (zstandard.ZstdCompressor(level=3).compress, zstandard.ZstdDecompressor().decompress),
+}
+for name, (compress, decompress) in codecs.items():
+    for kind, data in [("ints", codec_ints), ("text", codec_text)]:
+        compressed = compress(data)
+        ratio = len(compressed) / len(data)
+        measure(f"codec_{name}_compress_{kind}", len(data), lambda: compress(data), repetitions=3, ratio=ratio)
+        if name == "lz4_raw":
+            measure(f"codec_{name}_decompress_{kind}", len(data), lambda: decompress(compressed, len(data)), repetitions=3, ratio=ratio)
+        else:
+            measure(f"codec_{name}_decompress_{kind}", len(data), lambda: decompress(compressed), repetitions=3, ratio=ratio)

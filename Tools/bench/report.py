@@ -30,7 +30,7 @@ def fmt_time(s):
 
 
 lines = [
-    "| benchmark | Lightstream | pyarrow/numpy | ratio Lightstream/pyarrow (time; < 1 is faster) | Lightstream GB/s | % of memcpy | items/s |",
+    "| benchmark | Lightstream | pyarrow/numpy | ratio Lightstream/pyarrow (time; < 1 is faster) | Lightstream GB/s | % of memcpy | items/s (or compression ratio) |",
     "|---|---:|---:|---:|---:|---:|---:|",
 ]
 for name, s in swift.items():
@@ -38,6 +38,8 @@ for name, s in swift.items():
     ratio = f"{s['seconds'] / p['seconds']:.2f}" if p else "n/a (no twin)"
     gbps = s["bytes"] / s["seconds"] / 1e9
     items = f"{s['items'] / s['seconds'] / 1e6:.2f} M" if "items" in s else ""
+    if "ratio" in s:
+        items = f"compressed to {s['ratio']:.3f}" + (f" (C: {p['ratio']:.3f})" if p and "ratio" in p else "")
     lines.append(f"| {name} | {fmt_time(s['seconds'])} | {fmt_time(p['seconds']) if p else '-'} | {ratio} | {gbps:.2f} | {100 * gbps / ceiling:.0f}% | {items} |")
 
 cpu = platform.processor() or platform.machine()
