@@ -66,18 +66,19 @@ extension OffsetBinaryBuilder where Offset == Int64 {
     public init(text: Bool) { self.init(type: text ? .largeUtf8 : .largeBinary) }
 }
 
-/// Builds `utf8` arrays.
-public struct StringBuilder: ArrayBuilder {
-    private var core = OffsetBinaryBuilder<Int32>(type: .utf8)
-    /// Creates an empty `utf8` builder.
+/// Builds `utf8` arrays (`Offset == Int32`, ``StringBuilder``) or `large_utf8` arrays
+/// (`Offset == Int64`, ``LargeStringBuilder``).
+public struct GenericStringBuilder<Offset: FixedWidthInteger & ArrowNativeType>: ArrayBuilder {
+    private var core = OffsetBinaryBuilder<Offset>(type: Offset.self == Int64.self ? .largeUtf8 : .utf8)
+    /// An empty builder.
     public init() {}
-    /// Always `.utf8`.
+    /// `utf8` or `large_utf8`.
     public var dataType: DataType { core.dataType }
     /// The number of slots appended so far.
     public var count: Int { core.count }
     /// Appends a string's UTF-8 bytes.
     public mutating func append(_ value: String) { core.append(value) }
-    /// Appends a string or, for `nil`, a null.
+    /// Appends a string, or a null for `nil`.
     public mutating func append(_ value: String?) { if let value { core.append(value) } else { core.appendNull() } }
     /// Appends a null slot.
     public mutating func appendNull() { core.appendNull() }
@@ -85,37 +86,19 @@ public struct StringBuilder: ArrayBuilder {
     public mutating func finish() -> ArrayData { core.finish() }
 }
 
-/// Builds `large_utf8` arrays.
-public struct LargeStringBuilder: ArrayBuilder {
-    private var core = OffsetBinaryBuilder<Int64>(type: .largeUtf8)
-    /// Creates an empty `large_utf8` builder.
+/// Builds `binary` arrays (`Offset == Int32`, ``BinaryBuilder``) or `large_binary` arrays
+/// (`Offset == Int64`, ``LargeBinaryBuilder``).
+public struct GenericBinaryBuilder<Offset: FixedWidthInteger & ArrowNativeType>: ArrayBuilder {
+    private var core = OffsetBinaryBuilder<Offset>(type: Offset.self == Int64.self ? .largeBinary : .binary)
+    /// An empty builder.
     public init() {}
-    /// Always `.largeUtf8`.
-    public var dataType: DataType { core.dataType }
-    /// The number of slots appended so far.
-    public var count: Int { core.count }
-    /// Appends a string's UTF-8 bytes.
-    public mutating func append(_ value: String) { core.append(value) }
-    /// Appends a string or, for `nil`, a null.
-    public mutating func append(_ value: String?) { if let value { core.append(value) } else { core.appendNull() } }
-    /// Appends a null slot.
-    public mutating func appendNull() { core.appendNull() }
-    /// Returns the array built so far and resets the builder.
-    public mutating func finish() -> ArrayData { core.finish() }
-}
-
-/// Builds `binary` arrays.
-public struct BinaryBuilder: ArrayBuilder {
-    private var core = OffsetBinaryBuilder<Int32>(type: .binary)
-    /// Creates an empty `binary` builder.
-    public init() {}
-    /// Always `.binary`.
+    /// `binary` or `large_binary`.
     public var dataType: DataType { core.dataType }
     /// The number of slots appended so far.
     public var count: Int { core.count }
     /// Appends one value's bytes.
     public mutating func append(_ value: some Collection<UInt8>) { core.append(value) }
-    /// Appends one value's bytes or, for `nil`, a null.
+    /// Appends one value's bytes, or a null for `nil`.
     public mutating func append(_ value: [UInt8]?) { if let value { core.append(value) } else { core.appendNull() } }
     /// Appends a null slot.
     public mutating func appendNull() { core.appendNull() }
@@ -123,24 +106,14 @@ public struct BinaryBuilder: ArrayBuilder {
     public mutating func finish() -> ArrayData { core.finish() }
 }
 
-/// Builds `large_binary` arrays.
-public struct LargeBinaryBuilder: ArrayBuilder {
-    private var core = OffsetBinaryBuilder<Int64>(type: .largeBinary)
-    /// Creates an empty `large_binary` builder.
-    public init() {}
-    /// Always `.largeBinary`.
-    public var dataType: DataType { core.dataType }
-    /// The number of slots appended so far.
-    public var count: Int { core.count }
-    /// Appends one value's bytes.
-    public mutating func append(_ value: some Collection<UInt8>) { core.append(value) }
-    /// Appends one value's bytes or, for `nil`, a null.
-    public mutating func append(_ value: [UInt8]?) { if let value { core.append(value) } else { core.appendNull() } }
-    /// Appends a null slot.
-    public mutating func appendNull() { core.appendNull() }
-    /// Returns the array built so far and resets the builder.
-    public mutating func finish() -> ArrayData { core.finish() }
-}
+/// Builds `utf8` arrays (32-bit offsets).
+public typealias StringBuilder = GenericStringBuilder<Int32>
+/// Builds `large_utf8` arrays (64-bit offsets).
+public typealias LargeStringBuilder = GenericStringBuilder<Int64>
+/// Builds `binary` arrays (32-bit offsets).
+public typealias BinaryBuilder = GenericBinaryBuilder<Int32>
+/// Builds `large_binary` arrays (64-bit offsets).
+public typealias LargeBinaryBuilder = GenericBinaryBuilder<Int64>
 
 /// Builds `utf8_view` (or `binary_view`) arrays: values of up to 12 bytes inline in their
 /// 16-byte view, longer ones in one data buffer with a 4-byte prefix in the view.

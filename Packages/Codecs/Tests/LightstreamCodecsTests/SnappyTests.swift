@@ -4,26 +4,7 @@ import Vec64
 
 @testable import LightstreamCodecs
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-private struct SnappyTestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(count + 8)
-        while out.count < count { withUnsafeBytes(of: next()) { out.append(contentsOf: $0) } }
-        out.removeLast(out.count - count)
-        return out
-    }
-}
+private typealias SnappyTestRandom = TestRandom
 
 private func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
     values.withUnsafeBytes { Array($0) }   // the test hosts are little-endian
