@@ -42,6 +42,12 @@ struct IPCWriterCore {
         messages = IPCMessageEncoder(alignment: options.alignment, position: startPosition)
     }
 
+    /// Passes the bytes encoded so far to `sink`.
+    mutating func drain(into sink: inout some ByteSink) throws {
+        let pieces = output.takePieces()
+        if !pieces.isEmpty { try sink.write(pieces) }
+    }
+
     mutating func writeEndOfStream() {
         messages.encode(.endOfStream, into: &output)
     }
@@ -120,6 +126,19 @@ struct IPCWriterCore {
     }
 }
 
+/// A writer of record batches (``IPCStreamWriter``, ``IPCFileWriter``).
+public protocol IPCBatchWriter {
+    /// Writes a batch, after any dictionaries it needs.
+    mutating func write(_ batch: RecordBatch) throws
+}
+
+extension IPCBatchWriter {
+    /// Writes every batch of a table.
+    public mutating func write(_ table: Table) throws {
+        for batch in table.batches { try write(batch) }
+    }
+}
+
 /// Writes an Arrow IPC stream: the schema, dictionaries (once, then deltas or replacements),
 /// record batches and the end-of-stream marker, into any ``ByteSink``. Bodies of large buffers
 /// are written by reference, without copies.
@@ -129,7 +148,7 @@ struct IPCWriterCore {
 /// try writer.write(batch)
 /// _ = try writer.finish()
 /// ```
-public struct IPCStreamWriter<Sink: ByteSink> {
+public struct IPCStreamWriter<Sink: ByteSink>: IPCBatchWriter {
     var core: IPCWriterCore
     var sink: Sink
 
@@ -147,14 +166,8 @@ public struct IPCStreamWriter<Sink: ByteSink> {
         try flush()
     }
 
-    /// Writes every batch of a table.
-    public mutating func write(_ table: Table) throws {
-        for batch in table.batches { try write(batch) }
-    }
-
     mutating func flush() throws {
-        let pieces = core.output.takePieces()
-        if !pieces.isEmpty { try sink.write(pieces) }
+        try core.drain(into: &sink)
     }
 
     /// Writes the end-of-stream marker, flushes and returns the sink.
@@ -168,7 +181,7 @@ public struct IPCStreamWriter<Sink: ByteSink> {
 
 /// Writes an Arrow IPC file: magic, the stream content, then the footer with the schema and
 /// the dictionary and record batch blocks. Dictionaries may grow by deltas but not be replaced.
-public struct IPCFileWriter<Sink: ByteSink> {
+public struct IPCFileWriter<Sink: ByteSink>: IPCBatchWriter {
     var core: IPCWriterCore
     var sink: Sink
 
@@ -187,14 +200,8 @@ public struct IPCFileWriter<Sink: ByteSink> {
         try flush()
     }
 
-    /// Writes every batch of a table.
-    public mutating func write(_ table: Table) throws {
-        for batch in table.batches { try write(batch) }
-    }
-
     mutating func flush() throws {
-        let pieces = core.output.takePieces()
-        if !pieces.isEmpty { try sink.write(pieces) }
+        try core.drain(into: &sink)
     }
 
     /// Writes the end-of-stream marker, the footer, its length and the closing magic; flushes
