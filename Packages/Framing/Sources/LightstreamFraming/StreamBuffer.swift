@@ -127,6 +127,23 @@ public struct StreamBuffer: Sendable {
         return written
     }
 
+    /// Free memory of at least `minimumCapacity` bytes after the pending ones, for a reader that
+    /// fills it later (for example an asynchronous `read`). Report what was written with
+    /// ``didWrite(_:)`` before changing the buffer in any other way; the memory stays valid
+    /// until then.
+    ///
+    /// - Throws: ``FramingError`` when the buffer limit would be exceeded.
+    public mutating func writableSpace(minimumCapacity: Int) throws(FramingError) -> UnsafeMutableRawBufferPointer {
+        try reserveSpace(minimumCapacity)
+    }
+
+    /// Keeps `count` bytes written into the memory ``writableSpace(minimumCapacity:)`` returned.
+    public mutating func didWrite(_ count: Int) {
+        precondition(count >= 0 && adopted == nil && writeIndex + count <= (chunk?.capacity ?? 0),
+                     "StreamBuffer: \(count) bytes written outside the reserved space")
+        writeIndex += count
+    }
+
     /// Room for at least `extra` bytes after the pending ones, as writable memory.
     private mutating func reserveSpace(_ extra: Int) throws(FramingError) -> UnsafeMutableRawBufferPointer {
         try makeRoom(extra)

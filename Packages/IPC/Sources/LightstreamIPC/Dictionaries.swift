@@ -21,8 +21,9 @@ public struct IPCReadOptions: Sendable {
 struct DictionaryMemo {
     var dictionaries: [Int64: ArrayData] = [:]
 
-    /// Applies a DictionaryBatch message.
-    mutating func apply(_ message: IPCMessage, schema: IPCSchema, options: IPCReadOptions, allowReplacement: Bool) throws {
+    /// Applies a DictionaryBatch message; returns its id and whether it was a delta.
+    @discardableResult
+    mutating func apply(_ message: IPCMessage, schema: IPCSchema, options: IPCReadOptions, allowReplacement: Bool) throws -> (Int64, Bool) {
         let id = try message.header.scalar(0, default: Int64(0))
         guard let data = try message.header.table(1) else { throw IPCError("dictionary batch \(id) has no data") }
         let isDelta = try message.header.bool(2)
@@ -42,6 +43,7 @@ struct DictionaryMemo {
             }
             dictionaries[id] = values
         }
+        return (id, isDelta)
     }
 }
 

@@ -11,11 +11,9 @@ import Vec64
 /// ```
 public struct IPCStreamReader<Source: ByteSource> {
     var frames: FrameReader<IPCMessageDecoder, Source>
+    var assembler: IPCStreamAssembler
     /// The schema with its dictionary ids.
     public let ipcSchema: IPCSchema
-    let options: IPCReadOptions
-    var memo = DictionaryMemo()
-    var messageIndex = 1
     var ended = false
 
     /// The stream's schema.
@@ -24,37 +22,41 @@ public struct IPCStreamReader<Source: ByteSource> {
     /// Reads the schema message from `source`.
     public init(source: Source, options: IPCReadOptions = IPCReadOptions()) throws {
         frames = FrameReader(decoder: IPCMessageDecoder(), source: source)
-        self.options = options
+        assembler = IPCStreamAssembler(options: options)
+        let first: IPCFrame?
         do {
-            guard case let .message(message)? = try frames.next() else { throw IPCError("the stream has no schema message") }
-            guard message.kind == .schema else { throw IPCError("the stream starts with a \(message.kind) message, not a schema") }
-            ipcSchema = try SchemaDecoder.decode(message.header)
+            first = try frames.next()
         } catch {
             throw IPCError.wrap(error, message: 0)
         }
+        guard let first else { throw IPCError("the stream has no schema message", message: 0) }
+        guard case let .schema(schema) = try assembler.apply(first) else {
+            throw IPCError("the stream has no schema message", message: 0)
+        }
+        ipcSchema = schema
     }
 
     /// The next record batch, or `nil` at the end of the stream.
     public mutating func next() throws -> RecordBatch? {
         while !ended {
-            let index = messageIndex
+            let index = assembler.messageIndex
+            let frame: IPCFrame?
             do {
-                guard let frame = try frames.next() else { ended = true; return nil }
-                messageIndex += 1
-                guard case let .message(message) = frame else { ended = true; return nil }
-                switch message.kind {
-                case .dictionaryBatch:
-                    try memo.apply(message, schema: ipcSchema, options: options, allowReplacement: true)
-                case .recordBatch:
-                    return try readRecordBatch(message, schema: ipcSchema, memo: memo, options: options)
-                case .schema:
-                    throw IPCError("a second schema message inside the stream")
-                case .tensor, .sparseTensor:
-                    throw IPCError("tensor messages are not supported")
-                }
+                frame = try frames.next()
             } catch {
                 ended = true
                 throw IPCError.wrap(error, message: index)
+            }
+            guard let frame else { ended = true; return nil }
+            do {
+                switch try assembler.apply(frame) {
+                case let .recordBatch(batch): return batch
+                case .endOfStream: ended = true
+                case .dictionary, .schema: continue
+                }
+            } catch {
+                ended = true
+                throw error
             }
         }
         return nil
