@@ -100,25 +100,31 @@ struct ZstdHuffmanEncoder {
         }
         var out: [UInt8] = []
         ZstdFSEEncoder.writeDescription(counts, log: log, into: &out)
-        var writer = ZstdBitWriter()
-        for i in stride(from: m - 3, through: 0, by: -1) { writer.write(updates[i].bits, updates[i].count) }
-        writer.write(states[1], log)
-        writer.write(states[0], log)
-        writer.finishWithMarker()
-        out.append(contentsOf: writer.bytes)
+        // At most 6 bits per weight.
+        out += ZstdBitWriter.bytes(capacity: m + 8) { writer in
+            for i in stride(from: m - 3, through: 0, by: -1) { writer.write(updates[i].bits, updates[i].count) }
+            writer.write(states[1], log)
+            writer.write(states[0], log)
+            writer.writeEndMark()
+        }
         return out
     }
 
     /// One backward stream holding `symbols` (decoded first to last).
     func encodeStream(_ symbols: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var writer = ZstdBitWriter(reservingCapacity: symbols.count)
-        var i = symbols.count - 1
-        while i >= 0 {
-            let s = Int(symbols[i])
-            writer.write(codes[s], lengths[s])
-            i -= 1
+        // At most 11 bits per symbol.
+        codes.withUnsafeBufferPointer { codes in
+            lengths.withUnsafeBufferPointer { lengths in
+                ZstdBitWriter.bytes(capacity: 2 * symbols.count + 8) { writer in
+                    var i = symbols.count - 1
+                    while i >= 0 {
+                        let s = Int(symbols[i])
+                        writer.write(codes[s], lengths[s])
+                        i -= 1
+                    }
+                    writer.writeEndMark()
+                }
+            }
         }
-        writer.finishWithMarker()
-        return writer.bytes
     }
 }

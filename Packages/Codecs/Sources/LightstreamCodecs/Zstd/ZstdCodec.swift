@@ -10,8 +10,9 @@ import Vec64
 /// and raw blocks when a block does not compress. Inputs over 128 MiB get a 128 MiB window.
 public struct ZstdCodec: CompressionCodec {
     public let name = "zstd"
-    /// The compression level. Levels up to 2 index fewer positions (faster); 3 and above also keep
-    /// a long-match (8-byte) table and index every position inside matches. Any value is accepted.
+    /// The compression level. Levels up to 2 hash 6-byte keys and index three positions per match
+    /// (faster); 3 and above hash 4-byte keys, also keep a long-match (8-byte) table and index
+    /// every position inside matches. Any value is accepted.
     public let level: Int
 
     public init(level: Int = 3) {

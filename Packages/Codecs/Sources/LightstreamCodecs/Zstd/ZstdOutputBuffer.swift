@@ -1,67 +1,77 @@
-/// The decoded content of one frame, grown geometrically but never past `budget` bytes;
-/// matches copy from it, so it is the whole frame (no sliding window).
+/// The decoded content of one frame; matches copy from it, so it is the whole frame (no sliding
+/// window). It grows geometrically up to `maximum` bytes and always keeps ``slack`` writable
+/// bytes past its capacity, so sequences can be copied in whole 8- and 16-byte chunks.
 final class ZstdOutputBuffer {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var count = 0
-    private var capacity: Int
-    /// The most bytes this frame may produce.
-    let budget: Int
-    /// The caller's limit, reported in the error.
-    let limit: Int
+    /// Writable bytes past `capacity` that chunked copies may overwrite.
+    static let slack = 32
 
-    init(reserve: Int, budget: Int, limit: Int) {
-        capacity = max(64, min(reserve, budget))
-        base = .allocate(capacity: capacity)
-        self.budget = budget
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    /// The bytes decoded so far.
+    var count = 0
+    /// The bytes that fit before the slack.
+    private(set) var capacity: Int
+    /// The most bytes this frame may produce: its content size when the header gives one, else the budget.
+    let maximum: Int
+    /// Whether `maximum` is the frame's declared content size (exceeding it is corruption).
+    private let isContentSize: Bool
+    /// The caller's limit, reported in the error.
+    private let limit: Int
+    /// Whether `base` was allocated here (else it is the caller's memory).
+    private var ownsMemory = true
+
+    /// A buffer of its own for a frame of unknown size, growing up to `maximum` bytes.
+    init(maximum: Int, isContentSize: Bool, limit: Int) {
+        capacity = isContentSize ? maximum : min(maximum, 1 << 16)
+        base = .allocate(capacity: capacity + Self.slack)
+        self.maximum = maximum
+        self.isContentSize = isContentSize
         self.limit = limit
     }
 
-    deinit { base.deallocate() }
+    /// The caller's memory for a frame of `contentSize` bytes: `contentSize` plus ``slack``
+    /// writable bytes at `memory`, which must outlive the buffer; it never grows.
+    init(borrowing memory: UnsafeMutablePointer<UInt8>, contentSize: Int, limit: Int) {
+        base = memory
+        capacity = contentSize
+        maximum = contentSize
+        isContentSize = true
+        self.limit = limit
+        ownsMemory = false
+    }
 
+    deinit {
+        if ownsMemory { base.deallocate() }
+    }
+
+    /// Makes room for `n` more bytes (plus the slack), or throws when the frame may not produce them.
     @inline(__always)
-    func ensure(_ n: Int, at offset: Int) throws(CodecError) {
-        guard n <= budget - count else { throw CodecError(.outputTooLarge(limit: limit), at: offset) }
-        if count + n > capacity {
-            let newCapacity = max(count + n, min(capacity &* 2, budget))
-            let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            newBase.initialize(from: base, count: count)
-            base.deallocate()
-            base = newBase
-            capacity = newCapacity
+    func reserve(_ n: Int, at offset: Int) throws(CodecError) {
+        if n > capacity - count { try grow(n, at: offset) }
+    }
+
+    private func grow(_ n: Int, at offset: Int) throws(CodecError) {
+        guard n <= maximum - count else {
+            if isContentSize { throw CodecError(.corrupt("frame decodes to more than its content size"), at: offset) }
+            throw CodecError(.outputTooLarge(limit: limit), at: offset)
         }
+        // Only owned buffers grow: a borrowed one holds the whole content size, its maximum.
+        let newCapacity = max(count + n, min(capacity &* 2, maximum))
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity + Self.slack)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
     }
 
     func append(_ source: UnsafePointer<UInt8>, count n: Int, at offset: Int) throws(CodecError) {
-        try ensure(n, at: offset)
+        try reserve(n, at: offset)
         (base + count).initialize(from: source, count: n)
         count += n
     }
 
     func append(repeating byte: UInt8, count n: Int, at offset: Int) throws(CodecError) {
-        try ensure(n, at: offset)
+        try reserve(n, at: offset)
         (base + count).initialize(repeating: byte, count: n)
         count += n
-    }
-
-    /// Copies `length` bytes from `distance` bytes back (1...count), overlapping allowed.
-    func copyMatch(distance: Int, length: Int, at offset: Int) throws(CodecError) {
-        guard distance > 0, distance <= count else {
-            throw CodecError(.corrupt("match offset \(distance) before the start of the frame"), at: offset)
-        }
-        try ensure(length, at: offset)
-        let destination = base + count
-        if distance >= length {
-            destination.initialize(from: destination - distance, count: length)
-        } else if distance == 1 {
-            destination.initialize(repeating: destination[-1], count: length)
-        } else {
-            var copied = 0
-            while copied < length {
-                let chunk = min(distance, length - copied)
-                (destination + copied).initialize(from: destination + copied - distance, count: chunk)
-                copied += chunk
-            }
-        }
-        count += length
     }
 }
