@@ -45,7 +45,13 @@ let package = Package(
             name: "LightstreamStreamsTests",
             dependencies: [
                 "LightstreamStreams",
+                .product(name: "Vec64", package: "Vec64"),
+                .product(name: "LightstreamArrow", package: "Arrow"),
+                .product(name: "LightstreamFraming", package: "Framing"),
                 .product(name: "LightstreamFramingConformance", package: "Framing"),
+                .product(name: "LightstreamTLV", package: "TLV"),
+                .product(name: "LightstreamIPC", package: "IPC"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(
@@ -53,6 +59,11 @@ let package = Package(
             dependencies: [
                 "LightstreamNIO",
                 "LightstreamStreams",
+                .product(name: "Vec64", package: "Vec64"),
+                .product(name: "LightstreamArrow", package: "Arrow"),
+                .product(name: "LightstreamFraming", package: "Framing"),
+                .product(name: "LightstreamFramingConformance", package: "Framing"),
+                .product(name: "LightstreamIPC", package: "IPC"),
                 .product(name: "LightstreamTLV", package: "TLV"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
