@@ -25,23 +25,24 @@ public struct NIOByteSource: AsyncByteSource {
     }
 }
 
-/// A NIO channel's outbound side as an ``AsyncByteSink``. `write` suspends while the channel is
-/// not writable (NIO's own backpressure); NIO sends only memory it allocated, so each piece is
-/// copied once into a `ByteBuffer`. `close` half-closes the connection (the peer reads end of
-/// input).
+/// A NIO channel's outbound side as an ``AsyncByteSink``: `write` returns once the channel wrote
+/// the bytes to the socket (so a slow peer suspends the writer), and NIO sends only memory it
+/// allocated, so each piece is copied once into a `ByteBuffer`. `close` half-closes the
+/// connection after every pending write (the peer reads end of input).
 public struct NIOByteSink: AsyncByteSink {
-    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    let allocator = ByteBufferAllocator()
+    let channel: any Channel
 
-    /// A sink writing to `outbound`.
-    public init(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
-        self.outbound = outbound
+    /// A sink writing to `channel` (bytes go from the pipeline's tail, through any outbound
+    /// handlers, to the socket).
+    public init(channel: any Channel) {
+        self.channel = channel
     }
 
-    /// Writes the pieces, in order.
+    /// Writes the pieces in order and waits until the channel wrote them.
     public func write(_ pieces: [Buffer]) async throws {
         let total = pieces.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
+        let allocator = channel.allocator
         // Small pieces are gathered into one ByteBuffer; large ones go as they are.
         var batch: [ByteBuffer] = []
         var small = allocator.buffer(capacity: Swift.min(total, 64 << 10))
@@ -57,14 +58,20 @@ public struct NIOByteSink: AsyncByteSink {
             batch.append(ByteBuffer(copying: piece, allocator: allocator))
         }
         if small.readableBytes > 0 { batch.append(small) }
-        try await outbound.write(contentsOf: batch)
+        let written = batch.map { channel.write($0) }
+        channel.flush()
+        for future in written { try await future.get() }
     }
 
-    /// Nothing: `write` hands bytes to the channel, which flushes them.
+    /// Nothing: `write` returns once the bytes are written.
     public func flush() async throws {}
 
-    /// Half-closes the connection.
+    /// Half-closes the connection once every pending write is done.
     public func close() async throws {
-        outbound.finish()
+        do {
+            try await channel.close(mode: .output)
+        } catch ChannelError.outputClosed, ChannelError.alreadyClosed {
+            // Closed already: nothing left to do.
+        }
     }
 }

@@ -98,8 +98,8 @@ public enum NIOTransport {
     static func run<Result: Sendable>(
         _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ body: (NIOByteSource, NIOByteSink) async throws -> Result
     ) async throws -> Result {
-        try await channel.executeThenClose { inbound, outbound in
-            try await body(NIOByteSource(inbound), NIOByteSink(outbound))
+        try await channel.executeThenClose { inbound, _ in
+            try await body(NIOByteSource(inbound), NIOByteSink(channel: channel.channel))
         }
     }
 
@@ -144,9 +144,14 @@ public struct NIOListener: Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 var accepted = 0
                 for try await connection in inbound {
+                    if let count, accepted >= count {
+                        // Accepted while the listener was closing: close it unserved.
+                        try? await connection.executeThenClose { _, _ in }
+                        continue
+                    }
                     group.addTask { try await NIOTransport.run(connection, handler) }
                     accepted += 1
-                    if let count, accepted >= count { break }
+                    if let count, accepted >= count { server.channel.close(promise: nil) }
                 }
             }
         }

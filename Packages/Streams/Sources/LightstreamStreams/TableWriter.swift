@@ -13,8 +13,8 @@ import Vec64
 /// try await writer.finish()
 /// ```
 ///
-/// ``finish()`` writes the end-of-stream marker (and for files the footer), waits until the sink
-/// took every byte, and closes the sink.
+/// ``finish(closeSink:)`` writes the end-of-stream marker (and for files the footer), waits until
+/// the sink took every byte, and closes the sink.
 public struct TableWriter<Sink: AsyncByteSink> {
     enum Format {
         case stream(IPCStreamWriter<PieceCollector>)
@@ -76,8 +76,9 @@ public struct TableWriter<Sink: AsyncByteSink> {
     }
 
     /// Ends the stream (end-of-stream marker) or file (footer), waits until the sink took every
-    /// byte, and closes the sink.
-    public mutating func finish() async throws {
+    /// byte, and closes the sink, unless `closeSink` is `false` (to write another stream after
+    /// this one on the same connection).
+    public mutating func finish(closeSink: Bool = true) async throws {
         switch format {
         case let .stream(writer): _ = try writer.finish()
         case let .file(writer): _ = try writer.finish()
@@ -85,7 +86,7 @@ public struct TableWriter<Sink: AsyncByteSink> {
         }
         format = nil
         collector.drain(into: &pipeline.output)
-        try await pipeline.close()
+        if closeSink { try await pipeline.close() } else { try await pipeline.flush() }
     }
 }
 
