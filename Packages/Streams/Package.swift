@@ -65,6 +65,8 @@ let package = Package(
                 .product(name: "LightstreamFramingConformance", package: "Framing"),
                 .product(name: "LightstreamIPC", package: "IPC"),
                 .product(name: "LightstreamTLV", package: "TLV"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
