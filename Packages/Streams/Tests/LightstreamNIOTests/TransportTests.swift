@@ -199,6 +199,34 @@ struct TransportTests {
         }
         try await served
     }
+
+    @Test("cancelling the serving task stops the listener and a pending read")
+    func cancelServing() async throws {
+        let listener = try await NIOTransport.listen(on: .tcp(host: "127.0.0.1", port: 0))
+        let port = listener.port!
+        let serving = Task {
+            try await listener.serve { source, _ in
+                var reader = TableStreamReader(source: source)
+                _ = try await reader.readTable()
+            }
+        }
+        // A client that connects and then sends nothing: the handler waits in a read.
+        let client = Task {
+            try await NIOTransport.connect(to: .tcp(host: "127.0.0.1", port: port)) { source, _ in
+                var source = source
+                var buffer = StreamBuffer()
+                while try await source.read(into: &buffer, minimumCapacity: 1) {}
+            }
+        }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        serving.cancel()
+        _ = await serving.result
+        // The server side is gone: the client reads end of input (or an error) and returns.
+        _ = await client.result
+        // The port is free again.
+        let again = try await NIOTransport.listen(on: .tcp(host: "127.0.0.1", port: port))
+        try await again.close()
+    }
 }
 
 /// Hands a value out of a `@Sendable` handler.
