@@ -1,8 +1,10 @@
-// The umbrella module: `import Lightstream` brings in every layer built so far.
+// The umbrella module: `import Lightstream` brings in every layer.
 @_exported import LightstreamArrow
 @_exported import LightstreamCodecs
 @_exported import LightstreamFraming
 @_exported import LightstreamIPC
 @_exported import LightstreamMMap
+@_exported import LightstreamNIO
+@_exported import LightstreamStreams
 @_exported import LightstreamTLV
 @_exported import Vec64

@@ -1,0 +1,164 @@
+import LightstreamStreams
+import NIOCore
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a byte stream connects or listens: a TCP host and port, or a Unix domain socket path.
+public enum SocketEndpoint: Sendable, Hashable, CustomStringConvertible {
+    /// TCP; port 0 when listening picks a free port.
+    case tcp(host: String, port: Int)
+    /// A Unix domain socket at `path`.
+    case unix(path: String)
+
+    /// Parses `HOST:PORT` (IPv6 hosts in brackets, `[::1]:9000`) or `unix:PATH`; `nil` when
+    /// the text is neither.
+    public init?(parsing text: String) {
+        if text.hasPrefix("unix:") {
+            let path = String(text.dropFirst(5))
+            guard !path.isEmpty else { return nil }
+            self = .unix(path: path)
+            return
+        }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self = .tcp(host: host, port: port)
+    }
+
+    /// `HOST:PORT` or `unix:PATH`.
+    public var description: String {
+        switch self {
+        case let .tcp(host, port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case let .unix(path): "unix:\(path)"
+        }
+    }
+}
+
+/// One byte-stream connection (TCP, Unix domain socket or stdio) as an ``NIOByteSource`` and an
+/// ``NIOByteSink``: the same API, whatever the transport, for `TableStreamReader`,
+/// `TableWriter`, `MessageReceiver`, `MessageSender` and `FramedByteStream`.
+///
+/// ```swift
+/// let table = try await NIOTransport.connect(to: .tcp(host: "127.0.0.1", port: 9000)) { source, sink in
+///     var reader = TableStreamReader(source: source)
+///     return try await reader.readTable()
+/// }
+/// ```
+public enum NIOTransport {
+    /// Larger reads than NIO's default (up to 1 MiB), for bulk Arrow data.
+    static let receiveAllocator = AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 256 << 10, maximum: 1 << 20)
+
+    static func wrap(_ channel: any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> {
+        channel.eventLoop.makeCompletedFuture {
+            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(isOutboundHalfClosureEnabled: true))
+        }
+    }
+
+    /// Connects to `endpoint`, runs `body` with the connection's source and sink, and closes
+    /// the connection when `body` returns or throws.
+    public static func connect<Result: Sendable>(
+        to endpoint: SocketEndpoint, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        _ body: (NIOByteSource, NIOByteSink) async throws -> Result
+    ) async throws -> Result {
+        let bootstrap = ClientBootstrap(group: group)
+            .channelOption(ChannelOptions.recvAllocator, value: receiveAllocator)
+            .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        switch endpoint {
+        case let .tcp(host, port):
+            channel = try await bootstrap
+                .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                .connect(host: host, port: port) { wrap($0) }
+        case let .unix(path):
+            channel = try await bootstrap.connect(unixDomainSocketPath: path) { wrap($0) }
+        }
+        return try await run(channel, body)
+    }
+
+    /// Runs `body` over standard input and standard output (duplicates of descriptors 0 and 1,
+    /// so the process's own descriptors stay open).
+    public static func standardIO<Result: Sendable>(
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        _ body: (NIOByteSource, NIOByteSink) async throws -> Result
+    ) async throws -> Result {
+        let channel = try await NIOPipeBootstrap(group: group)
+            .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            .takingOwnershipOfDescriptors(input: dup(0), output: dup(1)) { wrap($0) }
+        return try await run(channel, body)
+    }
+
+    static func run<Result: Sendable>(
+        _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ body: (NIOByteSource, NIOByteSink) async throws -> Result
+    ) async throws -> Result {
+        try await channel.executeThenClose { inbound, _ in
+            try await body(NIOByteSource(inbound), NIOByteSink(channel: channel.channel))
+        }
+    }
+
+    /// Starts listening on `endpoint`; serve connections with ``NIOListener/serve(connections:_:)``.
+    /// A Unix socket path that exists is replaced.
+    public static func listen(
+        on endpoint: SocketEndpoint, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> NIOListener {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.recvAllocator, value: receiveAllocator)
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        switch endpoint {
+        case let .tcp(host, port):
+            server = try await bootstrap
+                .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: host, port: port) { wrap($0) }
+        case let .unix(path):
+            server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { wrap($0) }
+        }
+        return NIOListener(server: server)
+    }
+}
+
+/// A listening socket. ``port`` is the bound TCP port (useful after binding port 0).
+public struct NIOListener: Sendable {
+    let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+
+    /// The bound TCP port, or `nil` for a Unix domain socket.
+    public var port: Int? { server.channel.localAddress?.port }
+
+    /// Accepts connections and runs `handler` for each, concurrently; returns after `count`
+    /// connections were handled (when given), and otherwise runs until the task is cancelled.
+    /// Closes the listening socket when it returns. A handler's error ends serving and is
+    /// rethrown, after the other handlers finished.
+    public func serve(
+        connections count: Int? = nil,
+        _ handler: @escaping @Sendable (NIOByteSource, NIOByteSink) async throws -> Void
+    ) async throws {
+        try await server.executeThenClose { inbound in
+            try await withThrowingDiscardingTaskGroup { group in
+                var accepted = 0
+                for try await connection in inbound {
+                    if let count, accepted >= count {
+                        // Accepted while the listener was closing: close it unserved.
+                        try? await connection.executeThenClose { _, _ in }
+                        continue
+                    }
+                    group.addTask { try await NIOTransport.run(connection, handler) }
+                    accepted += 1
+                    if let count, accepted >= count { server.channel.close(promise: nil) }
+                }
+            }
+        }
+    }
+
+    /// Closes the listening socket without serving (connections already accepted are not affected).
+    public func close() async throws {
+        try await server.channel.close()
+    }
+}
