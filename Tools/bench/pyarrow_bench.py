@@ -186,3 +186,140 @@ for name, (compress, decompress) in codecs.items():
             measure(f"codec_{name}_decompress_{kind}", len(data), lambda: decompress(compressed, len(data)), repetitions=3, ratio=ratio)
         else:
             measure(f"codec_{name}_decompress_{kind}", len(data), lambda: decompress(compressed), repetitions=3, ratio=ratio)
+
+
+# Transport over loopback: a sending process (fork) and this receiving process, like the Swift
+# side's sending and receiving tasks. pyarrow writes with new_stream on socket.makefile("wb") and
+# reads with open_stream on socket.makefile("rb"); the receiver times from the warmup-th batch
+# to the last. The raw copy sends the bytes of the 10M-row stream with sendall/recv_into: the
+# ceiling for any IPC transport on this machine.
+import socket
+
+
+def transport_table(rows=100_000):
+    words = pa.array(["alpha", "beta", "gamma"])
+    category = pa.DictionaryArray.from_arrays(pa.array(np.arange(rows, dtype=np.uint32) % 3), words)
+    return pa.record_batch(
+        [
+            pa.array(np.arange(rows, dtype=np.int32)),
+            pa.array(np.arange(rows, dtype=np.float64) * 0.5),
+            pa.array([f"row_{i}" for i in range(rows)], pa.utf8()),
+            category,
+        ],
+        names=["ids", "values", "labels", "category"],
+    )
+
+
+def listen(kind):
+    if kind == "unix":
+        path = f"/tmp/lightstream-bench-py-{os.getpid()}.sock"
+        if os.path.exists(path):
+            os.unlink(path)
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(path)
+        address = path
+    else:
+        server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        address = server.getsockname()
+    server.listen(1)
+    return server, address
+
+
+def transfer(kind, send, receive):
+    """Runs send(sock) in a forked child and receive(sock) here; returns what receive returns."""
+    server, address = listen(kind)
+    pid = os.fork()
+    if pid == 0:
+        server.close()
+        family = socket.AF_UNIX if kind == "unix" else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.connect(address)
+        send(sock)
+        sock.close()
+        os._exit(0)
+    conn, _ = server.accept()
+    result = receive(conn)
+    conn.close()
+    server.close()
+    os.waitpid(pid, 0)
+    if kind == "unix":
+        os.unlink(address)
+    return result
+
+
+def measure_transfer(name, nbytes, run, repetitions=3):
+    if ONLY is not None and ONLY not in name:
+        return
+    best = min(run() for _ in range(repetitions))
+    print(json.dumps({"name": name, "seconds": best, "bytes": nbytes}), flush=True)
+
+
+batch = transport_table()
+payload = sum(b.size for column in batch.columns for b in column.buffers() if b is not None)
+REPEATED, WARMUP = 200, 10
+
+
+def send_repeated(sock):
+    out = sock.makefile("wb")
+    with pa.ipc.new_stream(out, batch.schema) as writer:
+        for _ in range(REPEATED + WARMUP):
+            writer.write_batch(batch)
+    out.close()
+
+
+def receive_timed(warmup):
+    def receive(conn):
+        reader = pa.ipc.open_stream(conn.makefile("rb"))
+        count = 0
+        start = time.perf_counter()
+        for _ in reader:
+            count += 1
+            if count == warmup:
+                start = time.perf_counter()
+        return time.perf_counter() - start
+    return receive
+
+
+for kind in ["tcp", "unix"]:
+    measure_transfer(f"transport_{kind}_100k_repeated", payload * REPEATED, lambda: transfer(kind, send_repeated, receive_timed(WARMUP)))
+
+stream_table = numeric_table(ROWS)
+
+
+def send_stream(sock):
+    out = sock.makefile("wb")
+    with pa.ipc.new_stream(out, stream_table.schema) as writer:
+        writer.write_table(stream_table, max_chunksize=65_536)
+    out.close()
+
+
+def whole_transfer(send, receive):
+    start = time.perf_counter()
+    transfer("tcp", send, receive)
+    return time.perf_counter() - start
+
+
+def receive_all(conn):
+    return pa.ipc.open_stream(conn.makefile("rb")).read_all().num_rows
+
+
+measure_transfer("transport_tcp_10M_stream", ROWS * 24, lambda: whole_transfer(send_stream, receive_all))
+
+stream_bytes = write_stream(stream_table)
+raw = memoryview(stream_bytes)
+
+
+def send_raw(sock):
+    sock.sendall(raw)
+
+
+def receive_raw(conn):
+    buffer = bytearray(1 << 20)
+    view = memoryview(buffer)
+    while conn.recv_into(view):
+        pass
+
+
+measure_transfer("transport_tcp_10M_raw_copy", ROWS * 24, lambda: whole_transfer(send_raw, receive_raw))

@@ -47,10 +47,18 @@ public struct FrameExtractor<Decoder: FrameDecoder> {
     ///   than the buffer may hold.
     @inlinable
     public mutating func nextFrame() throws(FramingError) -> Decoder.Frame? {
-        let window = buffer.window
-        switch try decoder.decode(window) {
+        // The window goes out of scope before the buffer makes room, so the buffer can reuse its
+        // memory in place when no frame points into it.
+        let step: DecodeStep<Decoder.Frame>
+        let available: Int
+        do {
+            let window = buffer.window
+            available = window.count
+            step = try decoder.decode(window)
+        }
+        switch step {
         case let .frame(frame, consumed):
-            try Self.check(consumed, of: window)
+            try Self.check(consumed, of: available, at: buffer.consumedCount)
             buffer.consume(consumed)
             return frame
         case let .needMoreData(minimumWindow):
@@ -73,7 +81,7 @@ public struct FrameExtractor<Decoder: FrameDecoder> {
             }
             switch step {
             case let .frame(frame, consumed):
-                try Self.check(consumed, of: buffer.window)
+                try Self.check(consumed, of: buffer.pendingCount, at: buffer.consumedCount)
                 buffer.consume(consumed)
                 return frame
             case let .needMoreData(minimumWindow):
@@ -88,9 +96,9 @@ public struct FrameExtractor<Decoder: FrameDecoder> {
     /// A decoder must consume at least one byte per frame and no more than it was given;
     /// anything else is a decoder bug that would loop forever or read past the input.
     @inlinable
-    static func check(_ consumed: Int, of window: ByteWindow) throws(FramingError) {
-        guard consumed > 0 && consumed <= window.count else {
-            throw window.error(.malformed("decoder reported consuming \(consumed) of \(window.count) bytes"), at: 0)
+    static func check(_ consumed: Int, of available: Int, at position: Int) throws(FramingError) {
+        guard consumed > 0 && consumed <= available else {
+            throw FramingError(.malformed("decoder reported consuming \(consumed) of \(available) bytes"), at: position)
         }
     }
 }

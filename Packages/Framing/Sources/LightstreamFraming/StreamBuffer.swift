@@ -29,9 +29,9 @@ final class StreamChunk: @unchecked Sendable {
 ///   frame body the sender aligned to 64 bytes in the stream is 64-byte aligned in memory and is
 ///   handed out without a copy. Bytes that arrive in adopted memory at another alignment are
 ///   copied once per body, when a decoder asks for alignment, and counted in ``statistics``.
-/// - Makes room by moving only the pending bytes to fresh memory, into a chunk at least twice
-///   their size, so total copying stays linear in the stream length. Memory is reused in place
-///   once nothing points into it any more.
+/// - Makes room by moving only the pending bytes: to the start of the current memory when
+///   nothing points into it any more (steady-state streaming reuses one chunk), otherwise to
+///   fresh memory at least twice their size, so total copying stays linear in the stream length.
 /// - Refuses to hold more than ``maximumBytes`` (an error, not an allocation).
 public struct StreamBuffer: Sendable {
     /// The largest number of bytes this buffer will hold.
@@ -170,12 +170,17 @@ public struct StreamBuffer: Sendable {
         try checkLimit(extra)
         let pending = pendingCount
         if adopted == nil, let current = chunk, writeIndex + extra <= current.capacity { return }
-        // Reuse the current chunk from its start when nothing is pending and nothing points into it.
+        // Reuse the current chunk when nothing points into it: move the pending bytes (if any) to
+        // its start. A stream whose reader lets go of each frame then runs in one chunk.
         let alignmentShift = consumedCount & 63
-        if adopted == nil, pending == 0, isKnownUniquelyReferenced(&chunk), let current = chunk,
-           alignmentShift + extra <= current.capacity {
+        if adopted == nil, isKnownUniquelyReferenced(&chunk), let current = chunk,
+           alignmentShift + pending + extra <= current.capacity {
+            if pending > 0 && readIndex != alignmentShift {
+                (current.base + alignmentShift).copyMemory(from: current.base + readIndex, byteCount: pending)
+                statistics.countCompaction(bytes: pending)
+            }
             readIndex = alignmentShift
-            writeIndex = alignmentShift
+            writeIndex = alignmentShift + pending
             return
         }
         let capacity = max(chunkSize, alignmentShift + max(pending * 2, pending + extra))

@@ -75,14 +75,4 @@ struct ChannelHandlerTests {
         let channel = EmbeddedChannel(handler: FrameEncoderHandler(encoder: TLVEncoder(TLVFormat(maximumValueLength: 1))))
         #expect(throws: FramingError.self) { try channel.writeOutbound(TLVFrame(tag: 1, value: Buffer(copying: [1, 2]))) }
     }
-
-    @Test("SocketEndpoint parses HOST:PORT, [v6]:PORT and unix:PATH")
-    func endpoints() {
-        #expect(SocketEndpoint(parsing: "127.0.0.1:9000") == .tcp(host: "127.0.0.1", port: 9000))
-        #expect(SocketEndpoint(parsing: "[::1]:80") == .tcp(host: "::1", port: 80))
-        #expect(SocketEndpoint(parsing: "unix:/tmp/x.sock") == .unix(path: "/tmp/x.sock"))
-        #expect(SocketEndpoint(parsing: "localhost") == nil)
-        #expect(SocketEndpoint(parsing: "host:70000") == nil)
-        #expect(SocketEndpoint.tcp(host: "::1", port: 80).description == "[::1]:80")
-    }
 }
