@@ -201,6 +201,37 @@ struct PyarrowSocketTests {
     }
 }
 
+/// The stdio transport (`NIOTransport.standardIO`) end to end: `lightstream send stdio FILE |
+/// lightstream recv --listen stdio OUT`.
+@Suite("IPC streams over stdio")
+struct StdioTransportTests {
+    @Test func sendThroughAPipe() throws {
+        let directory = try PyarrowIPCTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let input = GoldJSONConformanceTests.integration + "/1.0.0-littleendian/generated_nested.arrow_file"
+        let output = directory + "/received.arrow"
+        let send = Process(), recv = Process()
+        send.executableURL = Tool.url
+        send.arguments = ["send", "stdio", input, "--compression", "lz4"]
+        recv.executableURL = Tool.url
+        recv.arguments = ["recv", "--listen", "stdio", output]
+        let pipe = Pipe()
+        send.standardOutput = pipe
+        recv.standardInput = pipe
+        try recv.run()
+        try send.run()
+        // Only the two children may hold the pipe, or the receiver never sees end of input.
+        try pipe.fileHandleForWriting.close()
+        try pipe.fileHandleForReading.close()
+        send.waitUntilExit()
+        recv.waitUntilExit()
+        #expect(send.terminationStatus == 0)
+        #expect(recv.terminationStatus == 0)
+        let expected = try IPCFileReader(try MemoryMap.map(path: input)).readAll()
+        #expect(try IPCFileReader(try MemoryMap.map(path: output)).readAll() == expected)
+    }
+}
+
 /// A table handed out of a `@Sendable` connection handler.
 final class ReceivedTable: Sendable {
     let value = Mutex<Table?>(nil)

@@ -39,22 +39,27 @@ struct Send: AsyncParsableCommand {
         abstract: "Send an IPC file or stream to HOST:PORT (or unix:PATH) as an Arrow IPC stream."
     )
 
-    @Argument(help: "Where to send: HOST:PORT or unix:PATH.") var destination: String
+    @Argument(help: "Where to send: HOST:PORT, unix:PATH, or stdio (standard output).") var destination: String
     @Argument(help: "IPC file or stream (told apart by content), or - for a stream on stdin.") var input: String
     @Option(help: "Body compression: none, lz4 or zstd.") var compression: String = "none"
 
     func run() async throws {
         try await reportingErrors {
-            let target = try endpoint(destination)
             let codec = try bodyCodec(compression)
             let table = try ArrowIO.readTable(input)
-            let bytes = try await NIOTransport.connect(to: target) { _, sink in
+            @Sendable func send(_ sink: NIOByteSink) async throws -> Int {
                 var writer = try TableWriter.stream(to: sink, schema: table.schema, options: IPCWriteOptions(codec: codec))
                 try await writer.write(table)
                 try await writer.finish()
                 return writer.statistics.bytesWritten
             }
-            FileHandle.standardError.write("sent \(table.rowCount) rows in \(table.batches.count) batches (\(bytes) bytes) to \(target)\n".data(using: .utf8)!)
+            let bytes: Int
+            if destination == "stdio" {
+                bytes = try await NIOTransport.standardIO { _, sink in try await send(sink) }
+            } else {
+                bytes = try await NIOTransport.connect(to: try endpoint(destination)) { _, sink in try await send(sink) }
+            }
+            FileHandle.standardError.write("sent \(table.rowCount) rows in \(table.batches.count) batches (\(bytes) bytes) to \(destination)\n".data(using: .utf8)!)
         }
     }
 }
@@ -70,7 +75,7 @@ struct Recv: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "Where to listen: HOST:PORT or unix:PATH.") var listen: String
+    @Option(name: .long, help: "Where to listen: HOST:PORT, unix:PATH, or stdio (one stream on standard input).") var listen: String
     @Argument(help: "Output path.") var output: String
     @Option(help: "Number of connections to receive.") var count: Int = 1
 
@@ -89,8 +94,19 @@ struct Recv: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let endpoint = try endpoint(listen)
             for index in 1...count { _ = try ArrowIO.format(of: path(index)) }
+            if listen == "stdio" {
+                guard count == 1 else { throw CLIError("--listen stdio receives one stream: --count must be 1") }
+                let table = try await NIOTransport.standardIO { source, _ in
+                    var reader = TableStreamReader(source: source)
+                    return try await reader.readTable()
+                }
+                guard let table else { throw CLIError("standard input holds no stream") }
+                try ArrowIO.write(table, to: output, options: IPCWriteOptions())
+                FileHandle.standardError.write("received \(table.rowCount) rows in \(table.batches.count) batches -> \(output)\n".data(using: .utf8)!)
+                return
+            }
+            let endpoint = try endpoint(listen)
             let listener = try await NIOTransport.listen(on: endpoint)
             let shown: SocketEndpoint = if case let .tcp(host, _) = endpoint, let port = listener.port { .tcp(host: host, port: port) } else { endpoint }
             FileHandle.standardError.write("listening on \(shown)\n".data(using: .utf8)!)

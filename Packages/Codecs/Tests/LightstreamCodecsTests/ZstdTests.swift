@@ -154,6 +154,27 @@ private func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         for frame in frames { #expect(same(try decompressed(frame), data)) }
     }
 
+    /// Frames whose header declares a huge content size over one empty block (found by fuzzing):
+    /// an error under any limit, and no up-front allocation of the declared size.
+    @Test(arguments: [
+        ("28b52ffde0ffffffffffffff7f010000", Int.max),
+        ("28b52ffde0ffffffffffffffff010000", Int.max),
+        ("28b52ffde00000000010000000010000", 1 << 36),
+        ("28b52ffde00000000010000000010000", 1 << 30),
+    ])
+    func lyingContentSizeIsAnErrorNotAnAllocation(hex: String, limit: Int) throws {
+        let bytes = stride(from: 0, to: hex.count, by: 2).map { i -> UInt8 in
+            let start = hex.index(hex.startIndex, offsetBy: i)
+            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)!
+        }
+        var output = Vec64<UInt8>()
+        #expect(throws: CodecError.self) {
+            try bytes.withUnsafeBytes { try ZstdCodec().decompress($0, into: &output, limit: limit) }
+        }
+        #expect(output.count == 0)
+        #expect(output.capacity < 1 << 20)
+    }
+
     @Test func limitIsEnforced() throws {
         let data = ZstdData.repetitive(100_000)
         let frames = try python([

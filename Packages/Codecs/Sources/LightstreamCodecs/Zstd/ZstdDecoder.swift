@@ -28,14 +28,21 @@ enum ZstdDecoder {
             }
             let (header, blocksAt) = try ZstdFrameHeader.read(base, count: count, at: position + 4)
             let budget = max(0, limit - produced)
-            guard let contentSize = header.contentSize else {
-                let frameOutput = ZstdOutputBuffer(maximum: budget, isContentSize: false, limit: limit)
+            if let contentSize = header.contentSize, contentSize > budget {
+                throw CodecError(.outputTooLarge(limit: limit), at: position + 4)
+            }
+            // Decoding straight into `output` reserves the declared size up front, so it is only
+            // done when the rest of the input could produce it (a block of at least 4 bytes
+            // yields at most 128 KiB): a lying header must not allocate more than the input
+            // can justify. Other frames grow their own buffer as they decode.
+            let plausible = ((count - blocksAt) / 4 + 1) * (128 << 10)
+            guard let contentSize = header.contentSize, contentSize <= plausible else {
+                let frameOutput = ZstdOutputBuffer(maximum: header.contentSize ?? budget, isContentSize: header.contentSize != nil, limit: limit)
                 position = try ZstdFrameDecoder(base: base, count: count, header: header, output: frameOutput).decode(at: blocksAt)
                 output.append(contentsOf: UnsafeBufferPointer(start: frameOutput.base, count: frameOutput.count))
                 produced += frameOutput.count
                 continue
             }
-            guard contentSize <= budget else { throw CodecError(.outputTooLarge(limit: limit), at: position + 4) }
             // The size is known: decode straight into `output`, with the slack chunked copies need.
             let before = output.count
             output.reserveCapacity(before + contentSize + ZstdOutputBuffer.slack)

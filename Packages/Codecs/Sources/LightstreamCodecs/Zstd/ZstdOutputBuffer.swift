@@ -19,9 +19,11 @@ final class ZstdOutputBuffer {
     /// Whether `base` was allocated here (else it is the caller's memory).
     private var ownsMemory = true
 
-    /// A buffer of its own for a frame of unknown size, growing up to `maximum` bytes.
+    /// A buffer of its own, growing up to `maximum` bytes (the declared content size when
+    /// `isContentSize`, else the caller's remaining budget).
     init(maximum: Int, isContentSize: Bool, limit: Int) {
-        capacity = isContentSize ? maximum : min(maximum, 1 << 16)
+        // Start small even for a declared size: a header may lie, the input decides the growth.
+        capacity = min(maximum, 1 << 16)
         base = .allocate(capacity: capacity + Self.slack)
         self.maximum = maximum
         self.isContentSize = isContentSize
