@@ -21,11 +21,12 @@ public enum NIOTransport {
     /// Larger reads than NIO's default (up to 1 MiB), for bulk Arrow data.
     static let receiveAllocator = AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 256 << 10, maximum: 1 << 20)
 
-    static func wrap(_ channel: any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> {
+    /// Wraps a new channel for async reading. Writing goes straight through the channel
+    /// (``NIOByteSink``), so the async wrapper has no outbound writer (`Never`), which also means
+    /// no unfinished writer can trap when a connection attempt fails after this ran.
+    static func wrap(_ channel: any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, Never>> {
         channel.eventLoop.makeCompletedFuture {
-            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                wrappingChannelSynchronously: channel,
-                configuration: .init(isOutboundHalfClosureEnabled: true))
+            try NIOAsyncChannel<ByteBuffer, Never>(wrappingChannelSynchronously: channel)
         }
     }
 
@@ -38,7 +39,7 @@ public enum NIOTransport {
         let bootstrap = ClientBootstrap(group: group)
             .channelOption(ChannelOptions.recvAllocator, value: receiveAllocator)
             .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        let channel: NIOAsyncChannel<ByteBuffer, Never>
         switch endpoint {
         case let .tcp(host, port):
             channel = try await bootstrap
@@ -63,7 +64,7 @@ public enum NIOTransport {
     }
 
     static func run<Result: Sendable>(
-        _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ body: (NIOByteSource, NIOByteSink) async throws -> Result
+        _ channel: NIOAsyncChannel<ByteBuffer, Never>, _ body: (NIOByteSource, NIOByteSink) async throws -> Result
     ) async throws -> Result {
         try await channel.executeThenClose { inbound, _ in
             try await body(NIOByteSource(inbound), NIOByteSink(channel: channel.channel))
@@ -79,7 +80,7 @@ public enum NIOTransport {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.recvAllocator, value: receiveAllocator)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, Never>, Never>
         switch endpoint {
         case let .tcp(host, port):
             server = try await bootstrap
@@ -94,7 +95,7 @@ public enum NIOTransport {
 
 /// A listening socket. ``port`` is the bound TCP port (useful after binding port 0).
 public struct NIOListener: Sendable {
-    let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+    let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, Never>, Never>
 
     /// The bound TCP port, or `nil` for a Unix domain socket.
     public var port: Int? { server.channel.localAddress?.port }
