@@ -154,13 +154,16 @@ private func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         for frame in frames { #expect(same(try decompressed(frame), data)) }
     }
 
-    /// Frames whose header declares a huge content size over one empty block (found by fuzzing):
-    /// an error under any limit, and no up-front allocation of the declared size.
+    /// Frames whose header declares a huge content size over one empty block, or whose block
+    /// decodes past the block maximum (found by fuzzing): an error under any limit, and no
+    /// up-front allocation of the declared size.
     @Test(arguments: [
         ("28b52ffde0ffffffffffffff7f010000", Int.max),
         ("28b52ffde0ffffffffffffffff010000", Int.max),
         ("28b52ffde00000000010000000010000", 1 << 36),
         ("28b52ffde00000000010000000010000", 1 << 30),
+        // A 1 KiB window and one 11-byte compressed block that decodes to 150000 bytes.
+        ("28b52ffd00005c0000186162630100faffe66e08450000000100ed89bb0302", 1 << 30),
     ])
     func lyingContentSizeIsAnErrorNotAnAllocation(hex: String, limit: Int) throws {
         let bytes = stride(from: 0, to: hex.count, by: 2).map { i -> UInt8 in

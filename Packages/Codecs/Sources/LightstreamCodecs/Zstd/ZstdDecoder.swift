@@ -141,7 +141,12 @@ final class ZstdFrameDecoder {
                 position += 1
             case 2:
                 guard count - position >= size else { throw CodecError(.truncated, at: position) }
+                let before = output.count
                 try decodeCompressedBlock(base + position, size: size, at: position)
+                // RFC 8878 3.1.1.2.4: a block decompresses to at most the block maximum.
+                guard output.count - before <= blockMaximum else {
+                    throw CodecError(.corrupt("block decodes to \(output.count - before) bytes, above the maximum \(blockMaximum)"), at: blockStart)
+                }
                 position += size
             default:
                 throw CodecError(.corrupt("reserved block type"), at: blockStart)
