@@ -7,11 +7,34 @@ import Lightstream
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let exit as ExitCode {
-        throw exit
     } catch {
-        FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
-        throw ExitCode(1)
+        throw reported(error)
+    }
+}
+
+/// `reportingErrors` for async commands.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        throw reported(error)
+    }
+}
+
+/// An exit code passes through; any other error is printed as `error: ...` and becomes exit status 1.
+func reported(_ error: any Error) -> any Error {
+    if error is ExitCode { return error }
+    FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
+    return ExitCode(1)
+}
+
+/// The body codec a `--compression` option names.
+func bodyCodec(_ name: String) throws -> (any IPCBodyCodec)? {
+    switch name {
+    case "none": nil
+    case "lz4": CodecBodyCompression.lz4Frame
+    case "zstd": CodecBodyCompression.zstd
+    default: throw CLIError("--compression must be none, lz4 or zstd, not \(name)")
     }
 }
 
@@ -30,12 +53,7 @@ struct Convert: ParsableCommand {
         try reportingErrors {
             guard alignment == 8 || alignment == 64 else { throw CLIError("--alignment must be 8 or 64, not \(alignment)") }
             if let batchRows, batchRows <= 0 { throw CLIError("--batch-rows must be positive") }
-            let codec: (any IPCBodyCodec)? = switch compression {
-            case "none": nil
-            case "lz4": CodecBodyCompression.lz4Frame
-            case "zstd": CodecBodyCompression.zstd
-            default: throw CLIError("--compression must be none, lz4 or zstd, not \(compression)")
-            }
+            let codec = try bodyCodec(compression)
             _ = try ArrowIO.format(of: output)
             let table = try ArrowIO.readTable(input)
             try ArrowIO.write(table, to: output, options: IPCWriteOptions(alignment: alignment, codec: codec, maximumBatchRows: batchRows))

@@ -3,28 +3,6 @@ import Foundation
 import Lightstream
 import Synchronization
 
-/// The body codec a `--compression` option names.
-func bodyCodec(_ name: String) throws -> (any IPCBodyCodec)? {
-    switch name {
-    case "none": nil
-    case "lz4": CodecBodyCompression.lz4Frame
-    case "zstd": CodecBodyCompression.zstd
-    default: throw CLIError("--compression must be none, lz4 or zstd, not \(name)")
-    }
-}
-
-/// `reportingErrors` for async commands.
-func reportingErrors(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let exit as ExitCode {
-        throw exit
-    } catch {
-        FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
-        throw ExitCode(1)
-    }
-}
-
 /// The endpoint in a command-line argument.
 func endpoint(_ text: String) throws -> SocketEndpoint {
     guard let endpoint = SocketEndpoint(parsing: text) else {
@@ -92,9 +70,16 @@ struct Recv: AsyncParsableCommand {
         return url.pathExtension.isEmpty ? "\(stem)-\(index)" : "\(stem)-\(index).\(url.pathExtension)"
     }
 
+    /// Writes a received table to `path` and says so on standard error.
+    static func save(_ table: Table, to path: String) throws {
+        try ArrowIO.write(table, to: path, options: IPCWriteOptions())
+        FileHandle.standardError.write("received \(table.rowCount) rows in \(table.batches.count) batches -> \(path)\n".data(using: .utf8)!)
+    }
+
     func run() async throws {
         try await reportingErrors {
-            for index in 1...count { _ = try ArrowIO.format(of: path(index)) }
+            let paths = (1...count).map(path)
+            for path in paths { _ = try ArrowIO.format(of: path) }
             if listen == "stdio" {
                 guard count == 1 else { throw CLIError("--listen stdio receives one stream: --count must be 1") }
                 let table = try await NIOTransport.standardIO { source, _ in
@@ -102,8 +87,7 @@ struct Recv: AsyncParsableCommand {
                     return try await reader.readTable()
                 }
                 guard let table else { throw CLIError("standard input holds no stream") }
-                try ArrowIO.write(table, to: output, options: IPCWriteOptions())
-                FileHandle.standardError.write("received \(table.rowCount) rows in \(table.batches.count) batches -> \(output)\n".data(using: .utf8)!)
+                try Self.save(table, to: output)
                 return
             }
             let endpoint = try endpoint(listen)
@@ -111,13 +95,11 @@ struct Recv: AsyncParsableCommand {
             let shown: SocketEndpoint = if case let .tcp(host, _) = endpoint, let port = listener.port { .tcp(host: host, port: port) } else { endpoint }
             FileHandle.standardError.write("listening on \(shown)\n".data(using: .utf8)!)
             let next = Atomic<Int>(0)
-            let paths = (1...count).map(path)
             try await listener.serve(connections: count) { source, _ in
                 let index = next.add(1, ordering: .relaxed).newValue
                 var reader = TableStreamReader(source: source)
                 guard let table = try await reader.readTable() else { throw CLIError("connection \(index) sent no stream") }
-                try ArrowIO.write(table, to: paths[index - 1], options: IPCWriteOptions())
-                FileHandle.standardError.write("received \(table.rowCount) rows in \(table.batches.count) batches -> \(paths[index - 1])\n".data(using: .utf8)!)
+                try Self.save(table, to: paths[index - 1])
             }
         }
     }
