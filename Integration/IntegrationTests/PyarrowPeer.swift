@@ -14,18 +14,24 @@ enum PyarrowPeer {
         return local
     }
 
-    /// Runs `script` with `python -c` and returns its standard output.
-    static func run(_ script: String, input: Data? = nil) throws -> String {
+    /// A started `python -c script arguments...` whose standard output and error are pipes.
+    static func start(_ script: String, arguments: [String] = []) throws -> (process: Process, output: Pipe, errors: Pipe) {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw Unavailable(description: "no Python at \(python): run Tools/scripts/setup-venv.sh or set LIGHTSTREAM_PYTHON")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        process.arguments = ["-c", script] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
         try process.run()
+        return (process, output, errors)
+    }
+
+    /// Runs `script` with `python -c` and returns its standard output.
+    static func run(_ script: String) throws -> String {
+        let (process, out, err) = try start(script)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

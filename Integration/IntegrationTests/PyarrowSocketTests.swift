@@ -6,20 +6,13 @@ import Testing
 /// A Python process (in the project's virtual environment) running alongside the test: its
 /// standard output is read line by line, and its exit is awaited without blocking a thread.
 final class PythonProcess: @unchecked Sendable {
-    let process = Process()
-    let output = Pipe()
-    let errors = Pipe()
+    let process: Process
+    let output: Pipe
+    let errors: Pipe
     var pending = Data()
 
     init(_ script: String, arguments: [String] = []) throws {
-        guard FileManager.default.isExecutableFile(atPath: PyarrowPeer.python) else {
-            throw PyarrowPeer.Unavailable(description: "no Python at \(PyarrowPeer.python): run Tools/scripts/setup-venv.sh")
-        }
-        process.executableURL = URL(fileURLWithPath: PyarrowPeer.python)
-        process.arguments = ["-c", script] + arguments
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
+        (process, output, errors) = try PyarrowPeer.start(script, arguments: arguments)
     }
 
     /// The next line of standard output (off the cooperative pool).

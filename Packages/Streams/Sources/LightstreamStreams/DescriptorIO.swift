@@ -1,6 +1,5 @@
 import Dispatch
 import LightstreamFraming
-import Synchronization
 import SystemPackage
 import Vec64
 #if canImport(Glibc)
@@ -134,7 +133,7 @@ struct DescriptorIO: Sendable {
     /// error or hang-up, which the next call then sees); throws `CancellationError` within
     /// 50 ms of the task's cancellation.
     func waitUntilReady(events: Int16, position: Int) async throws {
-        let cancelled = CancellationFlag()
+        let cancelled = OnceFlag()
         let fd = descriptor.rawValue
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -155,11 +154,4 @@ struct DescriptorIO: Sendable {
             cancelled.set()
         }
     }
-}
-
-/// A flag set once, from any thread.
-final class CancellationFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-    var isSet: Bool { value.load(ordering: .acquiring) }
-    func set() { value.store(true, ordering: .releasing) }
 }

@@ -34,7 +34,7 @@ struct SinkPipeline<Sink: AsyncByteSink> {
     let flushThreshold: Int
     let statistics: SinkStatistics
     var output = FrameOutput()
-    var inFlight: (task: Task<Void, any Error>, bytes: Int, done: CancellationFlag)?
+    var inFlight: (task: Task<Void, any Error>, bytes: Int, done: OnceFlag)?
 
     init(sink: Sink, maximumUnsentBytes: Int, flushThreshold: Int, statistics: SinkStatistics) {
         precondition(maximumUnsentBytes > 0 && flushThreshold > 0, "sizes must be positive")
@@ -65,7 +65,7 @@ struct SinkPipeline<Sink: AsyncByteSink> {
         let pieces = output.takePieces()
         let bytes = pieces.reduce(0) { $0 + $1.count }
         guard bytes > 0 else { return }
-        let sink = self.sink, statistics = self.statistics, done = CancellationFlag()
+        let sink = self.sink, statistics = self.statistics, done = OnceFlag()
         let task = Task {
             defer { done.set() }
             try await sink.write(pieces)
