@@ -67,29 +67,17 @@ enum PosixSockets {
     static func connect(_ endpoint: SocketEndpoint) throws -> Int32 {
         switch endpoint {
         case let .unix(path):
-            let fd = socket(AF_UNIX, streamType, 0)
-            guard fd >= 0 else { throw failure("socket") }
-            do {
+            return try newSocket(AF_UNIX, streamType, 0) { fd in
                 try withUnixAddress(path) { address, length in
                     guard Glibc.connect(fd, address, length) == 0 else { throw failure("connect to \(endpoint)") }
                 }
-            } catch {
-                close(fd)
-                throw error
             }
-            return fd
         case let .tcp(host, port):
             return try withTCPAddresses(host: host, port: port, passive: false) { info in
-                let fd = socket(info.ai_family, info.ai_socktype, info.ai_protocol)
-                guard fd >= 0 else { throw failure("socket") }
-                guard Glibc.connect(fd, info.ai_addr, info.ai_addrlen) == 0 else {
-                    let error = failure("connect to \(endpoint)")
-                    close(fd)
-                    throw error
+                try newSocket(info.ai_family, info.ai_socktype, info.ai_protocol) { fd in
+                    guard Glibc.connect(fd, info.ai_addr, info.ai_addrlen) == 0 else { throw failure("connect to \(endpoint)") }
+                    setNoDelay(fd)
                 }
-                var one: Int32 = 1
-                _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                return fd
             }
         }
     }
@@ -104,33 +92,43 @@ enum PosixSockets {
     static func bound(_ endpoint: SocketEndpoint, backlog: Int32) throws -> Int32 {
         switch endpoint {
         case let .unix(path):
-            let fd = socket(AF_UNIX, streamType, 0)
-            guard fd >= 0 else { throw failure("socket") }
             unlink(path)
-            do {
+            return try newSocket(AF_UNIX, streamType, 0) { fd in
                 try withUnixAddress(path) { address, length in
                     guard bind(fd, address, length) == 0 else { throw failure("bind \(endpoint)") }
                 }
                 guard Glibc.listen(fd, backlog) == 0 else { throw failure("listen on \(endpoint)") }
-            } catch {
-                close(fd)
-                throw error
             }
-            return fd
         case let .tcp(host, port):
             return try withTCPAddresses(host: host, port: port, passive: true) { info in
-                let fd = socket(info.ai_family, info.ai_socktype, info.ai_protocol)
-                guard fd >= 0 else { throw failure("socket") }
-                var one: Int32 = 1
-                _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-                guard bind(fd, info.ai_addr, info.ai_addrlen) == 0, Glibc.listen(fd, backlog) == 0 else {
-                    let error = failure("listen on \(endpoint)")
-                    close(fd)
-                    throw error
+                try newSocket(info.ai_family, info.ai_socktype, info.ai_protocol) { fd in
+                    var one: Int32 = 1
+                    _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+                    guard bind(fd, info.ai_addr, info.ai_addrlen) == 0, Glibc.listen(fd, backlog) == 0 else {
+                        throw failure("listen on \(endpoint)")
+                    }
                 }
-                return fd
             }
         }
+    }
+
+    /// A new socket, set up by `setUp`; closed again when `setUp` throws.
+    static func newSocket(_ family: Int32, _ type: Int32, _ proto: Int32, _ setUp: (Int32) throws -> Void) throws -> Int32 {
+        let fd = socket(family, type, proto)
+        guard fd >= 0 else { throw failure("socket") }
+        do {
+            try setUp(fd)
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Sends small writes at once (no Nagle delay): frames are batched by the writers already.
+    static func setNoDelay(_ fd: Int32) {
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// The port a TCP socket is bound to.
@@ -157,8 +155,7 @@ enum PosixSockets {
         while true {
             let client = Glibc.accept(fd, nil, nil)
             if client >= 0 {
-                var one: Int32 = 1
-                _ = setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                setNoDelay(client)
                 return client
             }
             let code = errno
