@@ -8,9 +8,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 export LIGHTSTREAM_PYTHON="${LIGHTSTREAM_PYTHON:-$(Tools/scripts/setup-venv.sh)}"
+# A hung test fails the run (tests also carry time limits); these caps are only the last resort.
 echo "== root package: all layer tests + integration" >&2
-swift test
+timeout --kill-after=30 40m swift test
 for package in Packages/*/; do
     echo "== $package on its own" >&2
-    swift test --package-path "$package"
+    timeout --kill-after=30 15m swift test --package-path "$package"
 done

@@ -80,38 +80,46 @@ public enum NIOTransport {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.recvAllocator, value: receiveAllocator)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+        let unserved = UnservedConnections()
+        let accept: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, Never>> = { channel in
+            unserved.accepted(channel)
+            return wrap(channel)
+        }
         let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, Never>, Never>
         switch endpoint {
         case let .tcp(host, port):
             server = try await bootstrap
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-                .bind(host: host, port: port) { wrap($0) }
+                .bind(host: host, port: port, childChannelInitializer: accept)
         case let .unix(path):
-            server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { wrap($0) }
+            server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: accept)
         }
-        return NIOListener(server: server)
+        return NIOListener(server: server, unserved: unserved)
     }
 }
 
 /// A listening socket. ``port`` is the bound TCP port (useful after binding port 0).
 public struct NIOListener: Sendable {
     let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, Never>, Never>
+    let unserved: UnservedConnections
 
     /// The bound TCP port, or `nil` for a Unix domain socket.
     public var port: Int? { server.channel.localAddress?.port }
 
     /// Accepts connections and runs `handler` for each, concurrently; returns after `count`
     /// connections were handled (when given), and otherwise runs until the task is cancelled.
-    /// Closes the listening socket when it returns. A handler's error ends serving and is
-    /// rethrown, after the other handlers finished.
+    /// Closes the listening socket when it returns, and any connection accepted but not served.
+    /// A handler's error ends serving and is rethrown, after the other handlers finished.
     public func serve(
         connections count: Int? = nil,
         _ handler: @escaping @Sendable (NIOByteSource, NIOByteSink) async throws -> Void
     ) async throws {
+        defer { unserved.closeAll() }
         try await server.executeThenClose { inbound in
             try await withThrowingDiscardingTaskGroup { group in
                 var accepted = 0
                 for try await connection in inbound {
+                    unserved.handedOut(connection.channel)
                     if let count, accepted >= count {
                         // Accepted while the listener was closing: close it unserved.
                         try? await connection.executeThenClose { _, _ in }
@@ -125,8 +133,9 @@ public struct NIOListener: Sendable {
         }
     }
 
-    /// Closes the listening socket without serving (connections already accepted are not affected).
+    /// Closes the listening socket without serving, and any connection it accepted.
     public func close() async throws {
+        unserved.closeAll()
         try await server.channel.close()
     }
 }

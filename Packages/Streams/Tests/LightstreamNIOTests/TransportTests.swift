@@ -12,7 +12,7 @@ import Vec64
 import Glibc
 #endif
 
-@Suite("TCP and Unix socket transports")
+@Suite("TCP and Unix socket transports", .timeLimit(.minutes(3)))
 struct TransportTests {
     static func table(rows: Int, batches: Int) throws -> Table {
         var out: [RecordBatch] = []
@@ -198,6 +198,28 @@ struct TransportTests {
             try await group.waitForAll()
         }
         try await served
+    }
+
+    /// NIO accepts connections before `serve` asks for them: one accepted but never handed to a
+    /// handler is closed when serving ends, so its client sees end of input instead of waiting.
+    @Test("a connection accepted but not yet served is closed when serving is cancelled")
+    func unservedConnectionClosed() async throws {
+        let listener = try await NIOTransport.listen(on: .tcp(host: "127.0.0.1", port: 0))
+        let port = listener.port!
+        let client = Task {
+            try await NIOTransport.connect(to: .tcp(host: "127.0.0.1", port: port)) { source, _ in
+                var source = source
+                var buffer = StreamBuffer()
+                while try await source.read(into: &buffer, minimumCapacity: 1) {}
+            }
+        }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let serving = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await listener.serve { _, _ in Issue.record("a cancelled listener served a connection") }
+        }
+        _ = await serving.result
+        _ = await client.result
     }
 
     @Test("cancelling the serving task stops the listener and a pending read")
