@@ -40,4 +40,12 @@ enum PyarrowPeer {
         }
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// Runs blocking work (reading a child's output, waiting for its exit) on a thread of its
+    /// own, off the cooperative pool and off Dispatch's worker pool, and returns its result.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: work()) }.start()
+        }
+    }
 }

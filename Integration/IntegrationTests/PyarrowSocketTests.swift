@@ -17,37 +17,33 @@ final class PythonProcess: @unchecked Sendable {
 
     /// The next line of standard output (off the cooperative pool).
     func readLine() async -> String? {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                while true {
-                    if let newline = self.pending.firstIndex(of: 10) {
-                        let line = String(decoding: self.pending[..<newline], as: UTF8.self)
-                        self.pending.removeSubrange(...newline)
-                        return continuation.resume(returning: line)
-                    }
-                    let more = self.output.fileHandleForReading.availableData
-                    if more.isEmpty { return continuation.resume(returning: nil) }
-                    self.pending.append(more)
+        await PyarrowPeer.offPool {
+            while true {
+                if let newline = self.pending.firstIndex(of: 10) {
+                    let line = String(decoding: self.pending[..<newline], as: UTF8.self)
+                    self.pending.removeSubrange(...newline)
+                    return line
                 }
+                let more = self.output.fileHandleForReading.availableData
+                if more.isEmpty { return nil }
+                self.pending.append(more)
             }
         }
     }
 
     /// Waits for the exit; returns the status and standard error.
     func finish() async -> (Int32, String) {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                self.process.waitUntilExit()
-                let text = String(decoding: self.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                continuation.resume(returning: (self.process.terminationStatus, text))
-            }
+        await PyarrowPeer.offPool {
+            self.process.waitUntilExit()
+            let text = String(decoding: self.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            return (self.process.terminationStatus, text)
         }
     }
 }
 
 /// Arrow IPC streams over loopback TCP between Lightstream and pyarrow, both directions, with
 /// dictionaries and body compression.
-@Suite("IPC streams over TCP against pyarrow")
+@Suite("IPC streams over TCP against pyarrow", .timeLimit(.minutes(3)))
 struct PyarrowSocketTests {
     /// The table both sides use: ids, values with nulls, strings, a dictionary column whose
     /// dictionary grows (deltas) across batches, a list column.
@@ -170,16 +166,14 @@ struct PyarrowSocketTests {
         recv.standardError = errors
         try recv.run()
         // The first line on stderr names the bound port.
-        let port: Int = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var text = ""
-                while !text.contains("\n") {
-                    let more = errors.fileHandleForReading.availableData
-                    if more.isEmpty { break }
-                    text += String(decoding: more, as: UTF8.self)
-                }
-                continuation.resume(returning: Int(text.split(separator: ":").last?.split(separator: "\n").first ?? "") ?? 0)
+        let port: Int = await PyarrowPeer.offPool {
+            var text = ""
+            while !text.contains("\n") {
+                let more = errors.fileHandleForReading.availableData
+                if more.isEmpty { break }
+                text += String(decoding: more, as: UTF8.self)
             }
+            return Int(text.split(separator: ":").last?.split(separator: "\n").first ?? "") ?? 0
         }
         #expect(port > 0)
         let send = try Tool.run(["send", "127.0.0.1:\(port)", input, "--compression", "zstd"])
@@ -196,7 +190,7 @@ struct PyarrowSocketTests {
 
 /// The stdio transport (`NIOTransport.standardIO`) end to end: `lightstream send stdio FILE |
 /// lightstream recv --listen stdio OUT`.
-@Suite("IPC streams over stdio")
+@Suite("IPC streams over stdio", .timeLimit(.minutes(3)))
 struct StdioTransportTests {
     @Test func sendThroughAPipe() throws {
         let directory = try PyarrowIPCTests.temporaryDirectory()

@@ -1,4 +1,3 @@
-import Dispatch
 import LightstreamFraming
 import SystemPackage
 import Vec64
@@ -12,13 +11,10 @@ import Darwin
 
 #if canImport(Glibc)
 private let posixRead = Glibc.read
-private let posixWrite = Glibc.write
 #elseif canImport(Musl)
 private let posixRead = Musl.read
-private let posixWrite = Musl.write
 #elseif canImport(Darwin)
 private let posixRead = Darwin.read
-private let posixWrite = Darwin.write
 #endif
 
 /// Non-blocking I/O on a file descriptor for async code: the cooperative thread pool never
@@ -27,10 +23,10 @@ private let posixWrite = Darwin.write
 /// - Sockets are read and written with `recv`/`send` and `MSG_DONTWAIT` (the descriptor's own
 ///   flags are left alone); when they would block, the task waits for readiness.
 /// - Other descriptors (pipes, terminals, regular files) are read once `poll` says they are
-///   readable, so `read` returns at once; writes go to a dispatch thread, since a blocking pipe
-///   may take a while to accept a large write.
-/// - Waiting for readiness happens on a dispatch thread with `poll` in 50 ms slices, so a
-///   cancelled task stops waiting within 50 ms.
+///   readable, so `read` returns at once; writes run on a thread of their own
+///   (``BlockingThread``), since a blocking pipe may take a while to accept a large write.
+/// - Waiting for readiness happens on the ``ReadinessReactor``'s thread, so a cancelled task
+///   stops waiting at once.
 struct DescriptorIO: Sendable {
     let descriptor: FileDescriptor
     /// Whether `descriptor` is a socket (decided once, with `fstat`).
@@ -72,43 +68,48 @@ struct DescriptorIO: Sendable {
         }
     }
 
-    /// Writes all of `bytes`.
-    func writeAll(_ bytes: Buffer, position: Int) async throws {
-        var done = 0
-        while done < bytes.count {
+    /// Writes all of `pieces`, in order, each from where it lives (a gather write).
+    ///
+    /// Sockets: `sendmsg` with `MSG_DONTWAIT`, waiting for readiness when the socket is full.
+    /// Other descriptors: once `poll` says writable, up to 1 MiB at a time with a blocking
+    /// `writev` on a thread of its own (a pipe may take a while to accept a large write);
+    /// cancellation is checked between those steps.
+    func write(_ pieces: [Buffer], position: Int) async throws {
+        var cursor = GatherCursor(pieces)
+        var written = 0
+        while !cursor.isDone {
             try Task.checkCancellation()
             if isSocket {
-                let n = bytes.withUnsafeBytes { raw in
-                    send(descriptor.rawValue, raw.baseAddress! + done, raw.count - done, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+                let n = cursor.withIOVectors { vectors, count in
+                    var header = msghdr()
+                    header.msg_iov = vectors
+                    header.msg_iovlen = numericCast(count)
+                    return sendmsg(descriptor.rawValue, &header, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
                 }
-                if n >= 0 { done += n; continue }
+                if n >= 0 { cursor.advance(n); written += n; continue }
                 let code = errno
                 if code == EINTR { continue }
                 if code == EAGAIN || code == EWOULDBLOCK {
-                    try await waitUntilReady(events: Int16(POLLOUT), position: position + done)
+                    try await waitUntilReady(events: Int16(POLLOUT), position: position + written)
                     continue
                 }
-                throw FramingError(.io("send to descriptor \(descriptor.rawValue): \(Errno(rawValue: code))"), at: position + done)
+                throw FramingError(.io("send to descriptor \(descriptor.rawValue): \(Errno(rawValue: code))"), at: position + written)
             }
             if !isReady(events: Int16(POLLOUT), timeout: 0) {
-                try await waitUntilReady(events: Int16(POLLOUT), position: position + done)
+                try await waitUntilReady(events: Int16(POLLOUT), position: position + written)
             }
-            // A blocking write of up to 1 MiB, off the cooperative pool.
-            let piece = bytes.slice(done..<min(bytes.count, done + (1 << 20)))
+            let step = cursor.capped(at: 1 << 20)
             let fd = descriptor.rawValue
-            let n: Int = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    let n = piece.withUnsafeBytes { raw in
-                        var n: Int
-                        repeat { n = posixWrite(fd, raw.baseAddress, raw.count) } while n < 0 && errno == EINTR
-                        return n < 0 ? -Int(errno) : n
-                    }
-                    continuation.resume(returning: n)
-                }
+            let n: Int = await BlockingThread.run {
+                var n: Int
+                repeat {
+                    n = step.withIOVectors { vectors, count in writev(fd, vectors, Int32(count)) }
+                } while n < 0 && errno == EINTR
+                return n < 0 ? -Int(errno) : n
             }
-            if n >= 0 { done += n; continue }
+            if n >= 0 { cursor.advance(n); written += n; continue }
             if -n == EAGAIN || -n == EWOULDBLOCK { continue }
-            throw FramingError(.io("write to descriptor \(descriptor.rawValue): \(Errno(rawValue: Int32(-n)))"), at: position + done)
+            throw FramingError(.io("write to descriptor \(descriptor.rawValue): \(Errno(rawValue: Int32(-n)))"), at: position + written)
         }
     }
 
@@ -129,29 +130,9 @@ struct DescriptorIO: Sendable {
         return poll(&entry, 1, timeout) > 0
     }
 
-    /// Waits, on a dispatch thread, until `descriptor` is ready for `events` (or reports an
-    /// error or hang-up, which the next call then sees); throws `CancellationError` within
-    /// 50 ms of the task's cancellation.
+    /// Waits until `descriptor` is ready for `events` (or reports an error or hang-up, which the
+    /// next call then sees); throws `CancellationError` as soon as the task is cancelled.
     func waitUntilReady(events: Int16, position: Int) async throws {
-        let cancelled = OnceFlag()
-        let fd = descriptor.rawValue
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                DispatchQueue.global().async {
-                    var entry = pollfd(fd: fd, events: events, revents: 0)
-                    while true {
-                        if cancelled.isSet { return continuation.resume(throwing: CancellationError()) }
-                        entry.revents = 0
-                        let result = poll(&entry, 1, 50)
-                        if result > 0 { return continuation.resume() }
-                        if result < 0 && errno != EINTR {
-                            return continuation.resume(throwing: FramingError(.io("poll on descriptor \(fd): \(Errno(rawValue: errno))"), at: position))
-                        }
-                    }
-                }
-            }
-        } onCancel: {
-            cancelled.set()
-        }
+        try await ReadinessReactor.shared.wait(for: descriptor.rawValue, events: events)
     }
 }

@@ -130,7 +130,7 @@ public struct FileDescriptorByteSink: AsyncByteSink {
     /// Writes each piece completely; throws ``FramingError`` (kind `.io`) when the system call
     /// fails (e.g. the peer closed the connection), `CancellationError` when the task is cancelled.
     public func write(_ pieces: [Buffer]) async throws {
-        for piece in pieces where !piece.isEmpty { try await io.writeAll(piece, position: 0) }
+        try await io.write(pieces, position: 0)
     }
 
     /// `fsync` when ``syncOnFlush`` is set; otherwise nothing (written bytes are already in the kernel).

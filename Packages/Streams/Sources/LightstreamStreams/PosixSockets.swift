@@ -1,4 +1,3 @@
-import Dispatch
 import LightstreamFraming
 import SystemPackage
 #if canImport(Glibc)

@@ -1,4 +1,3 @@
-import Dispatch
 import LightstreamFraming
 import SystemPackage
 #if canImport(Glibc)
@@ -27,11 +26,8 @@ public enum SocketTransport {
         to endpoint: SocketEndpoint,
         _ body: (FileDescriptorByteStream, FileDescriptorByteSink) async throws -> Result
     ) async throws -> Result {
-        let fd: Int32 = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Swift.Result { try PosixSockets.connect(endpoint) })
-            }
-        }
+        // Resolving a name and connecting may block: a thread of its own does it.
+        let fd = try await BlockingThread.run { Swift.Result { try PosixSockets.connect(endpoint) } }.get()
         return try await run(fd, body)
     }
 

@@ -7,7 +7,7 @@ import NIOEmbedded
 import Testing
 import Vec64
 
-@Suite("NIO channel handlers")
+@Suite("NIO channel handlers", .timeLimit(.minutes(3)))
 struct ChannelHandlerTests {
     func tlvBytes(count: Int, seed: UInt64) throws -> (Buffer, [TLVFrame]) {
         var rng = SplitMix64(seed: seed)

@@ -13,7 +13,7 @@ import Glibc
 
 /// Every decoder run through `FramedByteStream` over random chunk boundaries gives the frames
 /// the synchronous `FrameReader` gives.
-@Suite("Framed byte streams")
+@Suite("Framed byte streams", .timeLimit(.minutes(3)))
 struct FramedByteStreamTests {
     /// Frames from the sync reader and from the async stream over random chunks, compared.
     func compare<D: FrameDecoder>(_ bytes: Buffer, decoder: D, seed: UInt64, maximumChunk: Int,

@@ -6,7 +6,7 @@ import LightstreamTLV
 import Testing
 import Vec64
 
-@Suite("Message connections")
+@Suite("Message connections", .timeLimit(.minutes(3)))
 struct MessageConnectionTests {
     struct Greeting: Codable, Equatable {
         var text: String

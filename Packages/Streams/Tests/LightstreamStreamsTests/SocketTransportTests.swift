@@ -9,7 +9,7 @@ import Vec64
 import Glibc
 #endif
 
-@Suite("Descriptor sockets (SocketTransport)")
+@Suite("Descriptor sockets (SocketTransport)", .timeLimit(.minutes(3)))
 struct SocketTransportTests {
     func endpoint(_ kind: String, _ test: String) -> SocketEndpoint {
         kind == "tcp" ? .tcp(host: "127.0.0.1", port: 0) : .unix(path: "/tmp/lightstream-fd-\(test)-\(getpid()).sock")

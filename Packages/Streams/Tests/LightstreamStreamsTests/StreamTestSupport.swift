@@ -1,3 +1,4 @@
+import Foundation
 import LightstreamArrow
 import LightstreamFraming
 import LightstreamFramingConformance
@@ -81,5 +82,13 @@ struct TestPipe {
     let write: FileDescriptor
     init() throws {
         (read, write) = try FileDescriptor.pipe()
+    }
+}
+
+/// Runs blocking test work (a slow reader, a process wait) on a thread of its own, off the
+/// cooperative pool and off Dispatch's worker pool.
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: work()) }.start()
     }
 }

@@ -10,7 +10,7 @@ import Vec64
 import Glibc
 #endif
 
-@Suite("Async table streams")
+@Suite("Async table streams", .timeLimit(.minutes(3)))
 struct TableStreamTests {
     /// An IPC stream of `table`, written synchronously.
     func streamBytes(_ table: Table, options: IPCWriteOptions = IPCWriteOptions()) throws -> Buffer {

@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs work that may block in a system call (a `write` to a slow pipe, a `connect` that resolves
+/// a name) on a thread of its own, so neither Swift's cooperative pool nor Dispatch's shared
+/// worker pool is held up by it. (On Linux, Dispatch's global queues and Swift concurrency draw
+/// on pools whose accounting can stall when their threads block: a test run that blocked
+/// Dispatch workers in `poll` hung with every task suspended and no worker thread left.)
+///
+/// A thread is created per call; calls are coarse (at most one per megabyte written, one per
+/// connection), so the creation cost (tens of microseconds) is small against the work.
+enum BlockingThread {
+    private final class Job {
+        let work: () -> Void
+        init(_ work: @escaping () -> Void) { self.work = work }
+    }
+
+    /// Runs `work` on a new detached thread and returns its result.
+    static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            start { continuation.resume(returning: work()) }
+        }
+    }
+
+    /// Starts `work` on a new detached thread (or runs it here, should the system refuse a thread).
+    static func start(_ work: @escaping @Sendable () -> Void) {
+        let job = Unmanaged.passRetained(Job(work)).toOpaque()
+        #if canImport(Darwin)
+        var thread: pthread_t? = nil
+        #else
+        var thread = pthread_t()
+        #endif
+        let result = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            Unmanaged<Job>.fromOpaque(raw).takeRetainedValue().work()
+            return nil
+        }, job)
+        if result == 0 {
+            #if canImport(Darwin)
+            if let thread { pthread_detach(thread) }
+            #else
+            pthread_detach(thread)
+            #endif
+        } else {
+            Unmanaged<Job>.fromOpaque(job).takeRetainedValue().work()
+        }
+    }
+}
