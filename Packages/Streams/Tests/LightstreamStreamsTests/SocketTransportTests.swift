@@ -59,9 +59,21 @@ struct SocketTransportTests {
 
     @Test("connecting to a port nobody listens on is an I/O error")
     func refused() async throws {
-        let listener = try SocketTransport.listen(on: .tcp(host: "127.0.0.1", port: 0))
-        let port = listener.port!
-        listener.close()
+        // A socket bound but not listening holds its port (no other test can take it) and
+        // refuses connections.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(holder, $0, length) == 0 && getsockname(holder, $0, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
         await #expect {
             try await SocketTransport.connect(to: .tcp(host: "127.0.0.1", port: port)) { _, _ in }
         } throws: { error in
