@@ -7,10 +7,9 @@ import Darwin
 #endif
 
 /// Runs work that may block in a system call (a `write` to a slow pipe, a `connect` that resolves
-/// a name) on a thread of its own, so neither Swift's cooperative pool nor Dispatch's shared
-/// worker pool is held up by it. (On Linux, Dispatch's global queues and Swift concurrency draw
-/// on pools whose accounting can stall when their threads block: a test run that blocked
-/// Dispatch workers in `poll` hung with every task suspended and no worker thread left.)
+/// a name) on a thread of its own. Not on Swift's cooperative pool, which must never block; and
+/// not on Dispatch's global queues either: on Linux, Swift's default executor runs tasks on
+/// those same queues, so work blocking there takes threads away from every task.
 ///
 /// A thread is created per call; calls are coarse (at most one per megabyte written, one per
 /// connection), so the creation cost (tens of microseconds) is small against the work.

@@ -7,7 +7,7 @@ import Vec64
 /// straight into the stream buffer (no intermediate copy).
 ///
 /// Reading never blocks a thread of the cooperative pool while waiting for a peer, and a
-/// cancelled task stops waiting within 50 ms. The descriptor is not closed by the stream unless
+/// cancelled task stops waiting at once. The descriptor is not closed by the stream unless
 /// `closeWhenDone` is set, in which case it is closed at end of input or on error.
 ///
 /// ```swift

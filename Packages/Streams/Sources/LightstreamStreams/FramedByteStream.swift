@@ -11,7 +11,7 @@ import Vec64
 /// ```
 ///
 /// A partial frame at end of input throws `FramingError` with kind `.truncatedFrame`.
-/// Cancelling the task stops a pending read (within 50 ms for descriptors).
+/// Cancelling the task stops a pending read at once.
 public struct FramedByteStream<Source: AsyncByteSource, Decoder: FrameDecoder>: AsyncSequence {
     /// The frame type.
     public typealias Element = Decoder.Frame
