@@ -200,19 +200,24 @@ struct TransportTests {
         try await served
     }
 
-    /// NIO accepts connections before `serve` asks for them: one accepted but never handed to a
-    /// handler is closed when serving ends, so its client sees end of input instead of waiting.
-    @Test("a connection accepted but not yet served is closed when serving is cancelled")
-    func unservedConnectionClosed() async throws {
-        let listener = try await NIOTransport.listen(on: .tcp(host: "127.0.0.1", port: 0))
-        let port = listener.port!
-        let client = Task {
+    /// A client that connects and sends nothing; it returns when the server side closes.
+    func silentClient(port: Int) -> Task<Void, any Error> {
+        Task {
             try await NIOTransport.connect(to: .tcp(host: "127.0.0.1", port: port)) { source, _ in
                 var source = source
                 var buffer = StreamBuffer()
                 while try await source.read(into: &buffer, minimumCapacity: 1) {}
             }
         }
+    }
+
+    /// NIO accepts connections before `serve` asks for them: one accepted but never handed to a
+    /// handler is closed when serving ends, so its client sees end of input instead of waiting.
+    @Test("a connection accepted but not yet served is closed when serving is cancelled")
+    func unservedConnectionClosed() async throws {
+        let listener = try await NIOTransport.listen(on: .tcp(host: "127.0.0.1", port: 0))
+        let port = listener.port!
+        let client = silentClient(port: port)
         try await Task.sleep(nanoseconds: 200_000_000)
         let serving = Task {
             withUnsafeCurrentTask { $0?.cancel() }
@@ -233,13 +238,7 @@ struct TransportTests {
             }
         }
         // A client that connects and then sends nothing: the handler waits in a read.
-        let client = Task {
-            try await NIOTransport.connect(to: .tcp(host: "127.0.0.1", port: port)) { source, _ in
-                var source = source
-                var buffer = StreamBuffer()
-                while try await source.read(into: &buffer, minimumCapacity: 1) {}
-            }
-        }
+        let client = silentClient(port: port)
         try await Task.sleep(nanoseconds: 200_000_000)
         serving.cancel()
         _ = await serving.result
