@@ -19,15 +19,17 @@ enum BlockingThread {
         init(_ work: @escaping () -> Void) { self.work = work }
     }
 
-    /// Runs `work` on a new detached thread and returns its result.
+    /// Runs `work` on a new detached thread and returns its result (or runs it here, should the
+    /// system refuse a thread: blocking work is then slow to share, not lost).
     static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            start { continuation.resume(returning: work()) }
+            let job: @Sendable () -> Void = { continuation.resume(returning: work()) }
+            if !start(job) { job() }
         }
     }
 
-    /// Starts `work` on a new detached thread (or runs it here, should the system refuse a thread).
-    static func start(_ work: @escaping @Sendable () -> Void) {
+    /// Starts `work` on a new detached thread; `false` if the system refused a thread.
+    static func start(_ work: @escaping @Sendable () -> Void) -> Bool {
         let job = Unmanaged.passRetained(Job(work)).toOpaque()
         #if canImport(Darwin)
         var thread: pthread_t? = nil
@@ -39,14 +41,15 @@ enum BlockingThread {
             Unmanaged<Job>.fromOpaque(raw).takeRetainedValue().work()
             return nil
         }, job)
-        if result == 0 {
-            #if canImport(Darwin)
-            if let thread { pthread_detach(thread) }
-            #else
-            pthread_detach(thread)
-            #endif
-        } else {
-            Unmanaged<Job>.fromOpaque(job).takeRetainedValue().work()
+        guard result == 0 else {
+            Unmanaged<Job>.fromOpaque(job).release()
+            return false
         }
+        #if canImport(Darwin)
+        if let thread { pthread_detach(thread) }
+        #else
+        pthread_detach(thread)
+        #endif
+        return true
     }
 }

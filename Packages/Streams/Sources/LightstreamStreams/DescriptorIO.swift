@@ -133,6 +133,6 @@ struct DescriptorIO: Sendable {
     /// Waits until `descriptor` is ready for `events` (or reports an error or hang-up, which the
     /// next call then sees); throws `CancellationError` as soon as the task is cancelled.
     func waitUntilReady(events: Int16, position: Int) async throws {
-        try await ReadinessReactor.shared.wait(for: descriptor.rawValue, events: events)
+        try await ReadinessReactor.shared.get().wait(for: descriptor.rawValue, events: events)
     }
 }

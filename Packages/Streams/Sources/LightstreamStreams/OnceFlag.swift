@@ -1,6 +1,6 @@
 import Synchronization
 
-/// A flag set once, from any thread: a wait's cancellation, a background write's completion.
+/// A flag set once, from any thread: a background write's completion (`SinkPipeline`).
 final class OnceFlag: Sendable {
     private let value = Atomic<Bool>(false)
     var isSet: Bool { value.load(ordering: .acquiring) }

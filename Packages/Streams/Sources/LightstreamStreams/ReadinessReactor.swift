@@ -1,4 +1,6 @@
+import LightstreamFraming
 import Synchronization
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -14,7 +16,9 @@ import Darwin
 /// A wait is one-shot: it ends when `poll` reports any of its events, an error, a hang-up or an
 /// invalid descriptor; the caller then retries its system call, which tells which.
 final class ReadinessReactor: Sendable {
-    static let shared = ReadinessReactor()
+    /// The one reactor, started at first use; an error if its pipe or thread could not be made
+    /// (e.g. the process ran out of descriptors), reported by every wait instead of a crash.
+    static let shared = Result { try ReadinessReactor() }
 
     private struct Waiter: Sendable {
         let descriptor: Int32
@@ -32,15 +36,21 @@ final class ReadinessReactor: Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
 
-    private init() {
+    private init() throws {
         var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { fatalError("ReadinessReactor: pipe() failed: errno \(errno)") }
+        guard pipe(&ends) == 0 else {
+            throw FramingError(.io("cannot start the readiness thread: pipe: \(Errno(rawValue: errno))"), at: 0)
+        }
         for end in ends {
             _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)
         }
         (wakeRead, wakeWrite) = (ends[0], ends[1])
-        BlockingThread.start { [self] in run() }
+        guard BlockingThread.start({ [self] in run() }) else {
+            close(wakeRead)
+            close(wakeWrite)
+            throw FramingError(.io("cannot start the readiness thread: the system refused a thread"), at: 0)
+        }
     }
 
     /// Suspends until `descriptor` is ready for `events` (or reports an error or hang-up).
