@@ -57,10 +57,14 @@ public struct FileDescriptorSource: ByteSource {
     public mutating func read(into buffer: inout StreamBuffer, minimumCapacity: Int) throws -> Bool {
         let descriptor = self.descriptor
         let position = buffer.consumedCount + buffer.pendingCount
+        // `minimumCapacity` comes from a size the input announced: it may read into memory the
+        // buffer has already, but only `readSize` is ever reserved for it (the buffer grows with
+        // the bytes that arrive).
         let wanted = max(readSize, minimumCapacity)
-        let count = try buffer.appendReading(minimumCapacity: min(wanted, max(1, buffer.maximumBytes - buffer.pendingCount))) { space in
+        let count = try buffer.appendReading(minimumCapacity: min(readSize, max(1, buffer.maximumBytes - buffer.pendingCount))) { space in
             do {
-                return try descriptor.read(into: space, retryOnInterrupt: true)
+                return try descriptor.read(into: UnsafeMutableRawBufferPointer(rebasing: space[..<min(space.count, wanted)]),
+                                           retryOnInterrupt: true)
             } catch {
                 throw FramingError(.io("read from descriptor \(descriptor.rawValue): \(error)"), at: position)
             }

@@ -10,6 +10,9 @@ public struct FramingError: Error, Equatable, Sendable, CustomStringConvertible 
         case lengthOverflow(UInt64)
         /// Buffering the next frame would need more than the buffer's limit.
         case bufferLimitExceeded(needed: Int, limit: Int)
+        /// Growing the buffer by `requested` bytes would pass the ``MemoryBudget`` of `budget`
+        /// bytes it shares with other buffers (the connections of one listener).
+        case memoryBudgetExceeded(requested: Int, budget: Int)
         /// Bytes remained after the last frame where the format allows none.
         case trailingBytes(count: Int)
         /// A frame's type tag has no registered codec.
@@ -40,6 +43,8 @@ public struct FramingError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .frameTooLarge(length, maximum): "frame of \(length) bytes exceeds the maximum of \(maximum)"
         case let .lengthOverflow(value): "length field \(value) does not fit in a frame length"
         case let .bufferLimitExceeded(needed, limit): "a frame needs \(needed) buffered bytes, over the limit of \(limit)"
+        case let .memoryBudgetExceeded(requested, budget):
+            "buffering \(requested) more bytes would pass the receive memory budget (MemoryBudget.limit) of \(budget) bytes shared by the listener's connections"
         case let .trailingBytes(count): "\(count) trailing bytes after the last frame"
         case let .unknownTag(tag): "no codec registered for tag \(tag)"
         case let .malformed(why): why

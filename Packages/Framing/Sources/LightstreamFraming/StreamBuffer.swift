@@ -8,9 +8,12 @@ final class StreamChunk: @unchecked Sendable {
     @usableFromInline let capacity: Int
 
     init(capacity: Int) {
-        self.capacity = paddedTo64(max(capacity, 64))
+        self.capacity = Self.capacity(for: capacity)
         base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 64)
     }
+
+    /// The capacity a chunk asked for `bytes` gets: at least 64, a multiple of 64.
+    static func capacity(for bytes: Int) -> Int { paddedTo64(max(bytes, 64)) }
 
     deinit { base.deallocate() }
 
@@ -31,8 +34,13 @@ final class StreamChunk: @unchecked Sendable {
 ///   copied once per body, when a decoder asks for alignment, and counted in ``statistics``.
 /// - Makes room by moving only the pending bytes: to the start of the current memory when
 ///   nothing points into it any more (steady-state streaming reuses one chunk), otherwise to
-///   fresh memory at least twice their size, so total copying stays linear in the stream length.
-/// - Refuses to hold more than ``maximumBytes`` (an error, not an allocation).
+///   fresh memory about twice their size, so total copying stays linear in the stream length.
+/// - Grows with the bytes that actually arrived, never with a size the input announced: a frame
+///   header announcing a gigabyte makes the buffer check ``maximumBytes`` (an error, not an
+///   allocation) and then grow geometrically, each step at most the pending bytes plus one
+///   ``chunkSize``, as the body's bytes come in.
+/// - Refuses to hold more than ``maximumBytes`` (an error, not an allocation), and, when it shares
+///   a ``MemoryBudget`` with other buffers (the connections of one listener), to grow past it.
 public struct StreamBuffer: Sendable {
     /// The largest number of bytes this buffer will hold.
     public let maximumBytes: Int
@@ -42,6 +50,8 @@ public struct StreamBuffer: Sendable {
     public let statistics: FramingStatistics
 
     @usableFromInline var chunk: StreamChunk?
+    /// This buffer's share of a memory budget, when it has one: the capacity of `chunk`.
+    @usableFromInline var charge: BudgetCharge?
     /// An adopted buffer (read-only) whose bytes from `readIndex` on are all the pending bytes;
     /// exclusive with pending bytes in `chunk`.
     @usableFromInline var adopted: Buffer?
@@ -52,11 +62,35 @@ public struct StreamBuffer: Sendable {
     @inlinable public var consumedCount: Int { _consumedCount }
 
     /// A stream buffer that holds at most `maximumBytes` and allocates `chunkSize`-byte chunks.
-    public init(maximumBytes: Int = 1 << 30, chunkSize: Int = 64 << 10, statistics: FramingStatistics = FramingStatistics()) {
+    /// The memory it allocates counts against `budget`, when given.
+    public init(maximumBytes: Int = 1 << 30, chunkSize: Int = 64 << 10, statistics: FramingStatistics = FramingStatistics(),
+                budget: MemoryBudget? = nil) {
         precondition(maximumBytes > 0 && chunkSize > 0, "StreamBuffer: sizes must be positive")
         self.maximumBytes = maximumBytes
         self.chunkSize = chunkSize
         self.statistics = statistics
+        charge = budget.map(BudgetCharge.init)
+    }
+
+    /// The budget this buffer's memory counts against, if any.
+    public var budget: MemoryBudget? { charge?.budget }
+
+    /// The bytes of memory this buffer holds for pending and incoming bytes (its current chunk;
+    /// memory it adopted without a copy is not counted).
+    public var allocatedBytes: Int { chunk?.capacity ?? 0 }
+
+    /// Makes the memory this buffer allocates count against `budget` from now on (with what it
+    /// holds already). Does nothing when the buffer already uses `budget`.
+    ///
+    /// - Throws: ``FramingError/Kind/memoryBudgetExceeded(requested:budget:)`` when the memory
+    ///   it holds already does not fit in `budget`.
+    public mutating func useBudget(_ budget: MemoryBudget) throws(FramingError) {
+        if charge?.budget === budget { return }
+        let fresh = BudgetCharge(budget)
+        guard fresh.recharge(to: allocatedBytes) else {
+            throw FramingError(.memoryBudgetExceeded(requested: allocatedBytes, budget: budget.limit), at: consumedCount)
+        }
+        charge = fresh
     }
 
     /// The number of bytes received and not consumed.
@@ -151,11 +185,19 @@ public struct StreamBuffer: Sendable {
         return UnsafeMutableRawBufferPointer(start: target.base + writeIndex, count: target.capacity - writeIndex)
     }
 
-    /// Makes sure the pending bytes plus `total - pending` more fit: for a decoder that knows the
-    /// frame needs a window of `total` bytes.
+    /// Prepares for a frame that needs a window of `total` bytes: checks that `total` fits under
+    /// ``maximumBytes`` (an error now rather than after receiving most of it), and makes room for
+    /// the next bytes. A size announced by the input is not trusted with memory: the room made
+    /// is at most the pending bytes plus one ``chunkSize`` (geometric growth as bytes arrive).
     public mutating func reserve(windowOf total: Int) throws(FramingError) {
         let extra = total - pendingCount
-        if extra > 0 { try makeRoom(extra) }
+        guard extra > 0 else { return }
+        try checkLimit(extra)
+        // Room for a good read already (or for the rest of the frame): nothing to do. Otherwise
+        // grow by the pending bytes (at least a chunk), so growing stays geometric.
+        let free = adopted == nil ? (chunk?.capacity ?? 0) - writeIndex : 0
+        if free >= Swift.min(extra, chunkSize) { return }
+        try makeRoom(Swift.min(extra, Swift.max(pendingCount, chunkSize)))
     }
 
     private func checkLimit(_ extra: Int) throws(FramingError) {
@@ -183,8 +225,7 @@ public struct StreamBuffer: Sendable {
             writeIndex = alignmentShift + pending
             return
         }
-        let capacity = max(chunkSize, alignmentShift + max(pending * 2, pending + extra))
-        let fresh = StreamChunk(capacity: capacity)
+        let fresh = try freshChunk(minimum: alignmentShift + pending + extra, preferred: alignmentShift + max(pending * 2, pending + extra))
         if pending > 0 {
             let source = adopted.map { $0.slice(readIndex..<$0.count) } ?? chunk!.buffer(readIndex..<writeIndex)
             source.withUnsafeBytes { fresh.base.advanced(by: alignmentShift).copyMemory(from: $0.baseAddress!, byteCount: pending) }
@@ -194,6 +235,19 @@ public struct StreamBuffer: Sendable {
         adopted = nil
         readIndex = alignmentShift
         writeIndex = alignmentShift + pending
+    }
+}
+
+extension StreamBuffer {
+    /// A new chunk of about `preferred` bytes (at least one ``chunkSize``), or only `minimum` when
+    /// the budget cannot give more, charged to the budget in place of the current chunk.
+    func freshChunk(minimum: Int, preferred: Int) throws(FramingError) -> StreamChunk {
+        let preferredCapacity = StreamChunk.capacity(for: max(chunkSize, preferred))
+        guard let charge else { return StreamChunk(capacity: preferredCapacity) }
+        if charge.recharge(to: preferredCapacity) { return StreamChunk(capacity: preferredCapacity) }
+        let minimumCapacity = StreamChunk.capacity(for: minimum)
+        if charge.recharge(to: minimumCapacity) { return StreamChunk(capacity: minimumCapacity) }
+        throw FramingError(.memoryBudgetExceeded(requested: minimumCapacity - charge.bytes, budget: charge.budget.limit), at: consumedCount)
     }
 }
 

@@ -66,6 +66,92 @@ struct StreamBufferTests {
         #expect(throws: FramingError.self) { try buffer.reserve(windowOf: 1 << 32) }
     }
 
+    /// The 4-byte big-endian header of a length-prefixed frame announcing `length` bytes.
+    static func header(announcing length: Int) -> [UInt8] {
+        withUnsafeBytes(of: UInt32(length).bigEndian) { Array($0) }
+    }
+
+    @Test("a header announcing a gigabyte reserves nothing like it: memory grows with the bytes that arrive")
+    func announcedSizeIsNotReserved() throws {
+        let chunk = 64 << 10
+        var extractor = FrameExtractor(decoder: LengthPrefixedFrameDecoder(LengthFieldFormat(maximumFrameLength: 1 << 30)),
+                                       buffer: StreamBuffer(chunkSize: chunk))
+        try extractor.append(Buffer(copying: Self.header(announcing: 1 << 29) + [UInt8](repeating: 7, count: 1000)))
+        #expect(try extractor.nextFrame() == nil)
+        #expect(extractor.wantedBytes == (1 << 29) + 4 - 1004)
+        #expect(extractor.buffer.allocatedBytes <= 2 * chunk)
+        // 4 MiB more, in 64 KiB pieces: the buffer stays within about twice what really arrived.
+        var received = 1004
+        var peak = 0
+        for _ in 0..<64 {
+            try extractor.append(Buffer(copying: [UInt8](repeating: 9, count: chunk)))
+            received += chunk
+            #expect(try extractor.nextFrame() == nil)
+            peak = max(peak, extractor.buffer.allocatedBytes)
+            #expect(extractor.buffer.allocatedBytes <= 2 * received + 2 * chunk)
+        }
+        #expect(peak >= received)
+        // Growth is geometric: the bytes moved stay linear in the bytes received.
+        #expect(extractor.buffer.statistics.compactedBytes <= 3 * received)
+    }
+
+    @Test("a sync descriptor source reads a gigabyte announcement without reserving it")
+    func descriptorSourceDoesNotTrustAnnouncedSizes() throws {
+        let path = FilePath("/tmp/lightstream-announce-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).bin")
+        defer { unlink(path.string) }
+        let out = try FileDescriptor.open(path, .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
+        _ = try out.writeAll(Self.header(announcing: 1 << 30) + [UInt8](repeating: 1, count: 100))
+        try out.close()
+        let input = try FileDescriptor.open(path, .readOnly)
+        defer { try? input.close() }
+        var reader = FrameReader(decoder: LengthPrefixedFrameDecoder(LengthFieldFormat(maximumFrameLength: 1 << 30)),
+                                 source: FileDescriptorSource(input, readSize: 4096))
+        #expect(throws: FramingError.self) { try reader.readAll() }
+        #expect(reader.buffer.allocatedBytes <= 1 << 20)
+    }
+
+    @Test("an announced frame over the buffer's maximum is an error before any byte of it arrives")
+    func announcedOverMaximumFailsEarly() throws {
+        var extractor = FrameExtractor(decoder: LengthPrefixedFrameDecoder(LengthFieldFormat(maximumFrameLength: 1 << 30)),
+                                       buffer: StreamBuffer(maximumBytes: 1 << 20))
+        try extractor.append(Buffer(copying: Self.header(announcing: 1 << 29)))
+        #expect(throws: FramingError(.bufferLimitExceeded(needed: (1 << 29) + 4, limit: 1 << 20), at: 0)) {
+            try extractor.nextFrame()
+        }
+    }
+
+    @Test("buffers sharing a MemoryBudget hold no more than it together, and give it back")
+    func sharedBudget() throws {
+        let budget = MemoryBudget(limit: 1 << 20)
+        var first = StreamBuffer(chunkSize: 4096, budget: budget)
+        try first.append(contentsOf: [UInt8](repeating: 1, count: 600 << 10))
+        #expect(budget.usedBytes == first.allocatedBytes)
+        #expect(budget.usedBytes >= 600 << 10)
+        var second = StreamBuffer(chunkSize: 4096, budget: budget)
+        #expect(throws: FramingError(.memoryBudgetExceeded(requested: 600 << 10, budget: 1 << 20), at: 0)) {
+            try second.append(contentsOf: [UInt8](repeating: 2, count: 600 << 10))
+        }
+        #expect(second.isEmpty)
+        // The error names the limit.
+        let message = FramingError(.memoryBudgetExceeded(requested: 600 << 10, budget: 1 << 20), at: 0).description
+        #expect(message.contains("memory budget") && message.contains("\(1 << 20)"))
+        // Dropping the first buffer gives its memory back; then the second fits.
+        first = StreamBuffer()
+        #expect(budget.usedBytes == 0)
+        try second.append(contentsOf: [UInt8](repeating: 2, count: 600 << 10))
+        #expect(budget.usedBytes == second.allocatedBytes)
+        // A buffer that joins a budget later brings what it holds; joining twice changes nothing.
+        var third = StreamBuffer(chunkSize: 4096)
+        try third.append(contentsOf: [UInt8](repeating: 3, count: 100 << 10))
+        try third.useBudget(budget)
+        try third.useBudget(budget)
+        #expect(budget.usedBytes == second.allocatedBytes + third.allocatedBytes)
+        #expect(third.budget === budget)
+        var fourth = StreamBuffer(chunkSize: 4096)
+        try fourth.append(contentsOf: [UInt8](repeating: 4, count: 600 << 10))
+        #expect(throws: FramingError.self) { try fourth.useBudget(budget) }
+    }
+
     @Test func consumeAndReuse() throws {
         var buffer = StreamBuffer(chunkSize: 64)
         for round in 0..<100 {
