@@ -239,6 +239,7 @@ private struct FrameReader {
                 guard size <= declared else {
                     throw CodecError(.corrupt("frame decodes to more than its content size"), at: position)
                 }
+                output.reserveWithin(extra: size, start: outputStart, limit: limit)
                 output.append(contentsOf: data.assumingMemoryBound(to: UInt8.self))
             } else {
                 let capacity = min(blockMaximum, room, max(0, declared))
@@ -247,6 +248,7 @@ private struct FrameReader {
                 var outcome = LZ4Block.DecodeOutcome.finished(produced: 0)
                 let source = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
                 let blockPosition = position
+                output.reserveWithin(extra: capacity, start: outputStart, limit: limit)
                 output.appendUninitialized(count: capacity) { destination in
                     outcome = LZ4Block.decompress(
                         source, count: size, inputOffset: blockPosition,

@@ -41,6 +41,7 @@ public struct LZ4RawCodec: CompressionCodec {
         while true {
             var outcome = LZ4Block.DecodeOutcome.finished(produced: 0)
             let room = target - produced
+            output.reserveWithin(extra: room, start: start, limit: limit)
             output.appendUninitialized(count: room) { destination in
                 outcome = LZ4Block.decompress(
                     source + consumed, count: input.count - consumed, inputOffset: consumed,

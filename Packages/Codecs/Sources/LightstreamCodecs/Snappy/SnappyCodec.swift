@@ -56,6 +56,7 @@ public struct SnappyCodec: CompressionCodec {
 
         let start = output.count
         var failure: CodecError?
+        output.reserveWithin(extra: declared, start: start, limit: declared)
         output.appendUninitialized(count: declared) { destination in
             do throws(CodecError) {
                 try SnappyDecompressor.decode(input, from: headerSize, into: destination)

@@ -11,56 +11,84 @@ enum ZstdDecoder {
         guard let raw = input.baseAddress, input.count > 0 else { throw CodecError(.truncated, at: 0) }
         let base = raw.assumingMemoryBound(to: UInt8.self)
         let count = input.count
+        let initial = output.count
         var position = 0
-        var produced = 0
-        while position < count {
-            guard count - position >= 4 else { throw CodecError(.truncated, at: position) }
-            let magic = readLE32(base, position)
-            if magic & 0xFFFF_FFF0 == 0x184D_2A50 {
-                guard count - position >= 8 else { throw CodecError(.truncated, at: position) }
-                let size = Int(readLE32(base, position + 4))
-                guard size <= count - position - 8 else { throw CodecError(.truncated, at: position + 8) }
-                position += 8 + size
-                continue
-            }
-            guard magic == Self.magic else {
-                throw CodecError(.corrupt("not a Zstandard frame (magic \(magic))"), at: position)
-            }
-            let (header, blocksAt) = try ZstdFrameHeader.read(base, count: count, at: position + 4)
-            let budget = max(0, limit - produced)
-            if let contentSize = header.contentSize, contentSize > budget {
-                throw CodecError(.outputTooLarge(limit: limit), at: position + 4)
-            }
-            // Decoding straight into `output` reserves the declared size up front, so it is only
-            // done when the rest of the input could produce it (a block of at least 4 bytes
-            // yields at most 128 KiB): a lying header must not allocate more than the input
-            // can justify. Other frames grow their own buffer as they decode.
-            let plausible = ((count - blocksAt) / 4 + 1) * (128 << 10)
-            guard let contentSize = header.contentSize, contentSize <= plausible else {
-                let frameOutput = ZstdOutputBuffer(maximum: header.contentSize ?? budget, isContentSize: header.contentSize != nil, limit: limit)
-                position = try ZstdFrameDecoder(base: base, count: count, header: header, output: frameOutput).decode(at: blocksAt)
-                output.append(contentsOf: UnsafeBufferPointer(start: frameOutput.base, count: frameOutput.count))
-                produced += frameOutput.count
-                continue
-            }
-            // The size is known: decode straight into `output`, with the slack chunked copies need.
-            let before = output.count
-            output.reserveCapacity(before + contentSize + ZstdOutputBuffer.slack)
-            var failure: CodecError?
-            output.appendUninitialized(count: contentSize) { memory in
-                let frameOutput = ZstdOutputBuffer(borrowing: memory.baseAddress!, contentSize: contentSize, limit: limit)
-                do throws(CodecError) {
-                    position = try ZstdFrameDecoder(base: base, count: count, header: header, output: frameOutput).decode(at: blocksAt)
-                } catch {
-                    failure = error
+        do throws(CodecError) {
+            while position < count {
+                guard count - position >= 4 else { throw CodecError(.truncated, at: position) }
+                let magic = readLE32(base, position)
+                if magic & 0xFFFF_FFF0 == 0x184D_2A50 {
+                    guard count - position >= 8 else { throw CodecError(.truncated, at: position) }
+                    let size = Int(readLE32(base, position + 4))
+                    guard size <= count - position - 8 else { throw CodecError(.truncated, at: position + 8) }
+                    position += 8 + size
+                    continue
                 }
+                guard magic == Self.magic else {
+                    throw CodecError(.corrupt("not a Zstandard frame (magic \(magic))"), at: position)
+                }
+                let (header, blocksAt) = try ZstdFrameHeader.read(base, count: count, at: position + 4)
+                let budget = max(0, limit - (output.count - initial))
+                if let contentSize = header.contentSize, contentSize > budget {
+                    throw CodecError(.outputTooLarge(limit: limit), at: position + 4)
+                }
+                position = try decodeFrame(base, count: count, header: header, blocksAt: blocksAt,
+                                           into: &output, budget: budget, limit: limit)
             }
-            if let failure {
-                output.resize(to: before, fill: 0)
-                throw failure
-            }
-            produced += contentSize
+        } catch {
+            output.resize(to: initial, fill: 0)
+            throw error
         }
+    }
+
+    /// Decodes one frame's blocks straight into `output` and returns where the frame ends.
+    ///
+    /// The frame grows the vector itself, never past its maximum (the declared content size, or
+    /// the caller's remaining `budget`), so decoding never reserves more than the limit: before
+    /// each block it makes room for the largest block the frame allows, doubling the room up to
+    /// the maximum. A declared content size is reserved at once only when the rest of the input
+    /// could produce it (a block of at least 4 bytes yields at most 128 KiB): a lying header must
+    /// not allocate more than the input can justify.
+    static func decodeFrame(
+        _ base: UnsafePointer<UInt8>, count: Int, header: ZstdFrameHeader, blocksAt: Int,
+        into output: inout Vec64<UInt8>, budget: Int, limit: Int
+    ) throws(CodecError) -> Int {
+        let start = output.count
+        let maximum = header.contentSize ?? budget
+        let plausible = ((count - blocksAt) / 4 + 1) * (128 << 10)
+        let slack = ZstdOutputBuffer.slack
+        var frame: ZstdFrameDecoder?
+        var room = 0
+        var position = blocksAt
+        var isLast = false
+        while !isLast {
+            let decoded = frame?.output.count ?? 0
+            let wanted = min(decoded + header.blockMaximum, maximum)
+            if wanted > room || frame == nil {
+                var newRoom = min(max(wanted, room * 2, 1 << 16), maximum)
+                if room == 0, let contentSize = header.contentSize, contentSize <= plausible { newRoom = contentSize }
+                // Exactly this much (Vec64's own growth doubles its capacity, past any limit).
+                output.reserveCapacity(start + newRoom + slack)
+                output.appendUninitialized(count: start + newRoom + slack - output.count) { _ in }
+                room = newRoom
+            }
+            try output.withUnsafeMutableBufferPointer { (all) throws(CodecError) in
+                let memory = all.baseAddress! + start
+                let decoder: ZstdFrameDecoder
+                if let frame {
+                    decoder = frame
+                    decoder.output.lend(memory, capacity: room)
+                } else {
+                    decoder = ZstdFrameDecoder(base: base, count: count, header: header, output: ZstdOutputBuffer(
+                        lending: memory, capacity: room, maximum: maximum, isContentSize: header.contentSize != nil, limit: limit))
+                    frame = decoder
+                }
+                (position, isLast) = try decoder.decodeBlock(at: position)
+                if isLast { position = try decoder.finish(at: position, frameStart: blocksAt) }
+            }
+        }
+        output.resize(to: start + (frame?.output.count ?? 0), fill: 0)
+        return position
     }
 
     @inline(__always)
@@ -115,45 +143,48 @@ final class ZstdFrameDecoder {
         sequences.deallocate()
     }
 
-    /// Decodes the blocks starting at `start` into ``output``, then checks the content checksum and
-    /// size the header announces; returns the frame's end.
-    func decode(at start: Int) throws(CodecError) -> Int {
+    /// Decodes the block at `position` into ``output``; returns where the next one starts and
+    /// whether this was the frame's last block.
+    func decodeBlock(at start: Int) throws(CodecError) -> (next: Int, isLast: Bool) {
         var position = start
         let blockMaximum = header.blockMaximum
-        while true {
-            guard count - position >= 3 else { throw CodecError(.truncated, at: position) }
-            let header = Int(base[position]) | Int(base[position + 1]) << 8 | Int(base[position + 2]) << 16
-            let blockStart = position
-            position += 3
-            let isLast = header & 1 != 0
-            let size = header >> 3
-            guard size <= blockMaximum else {
-                throw CodecError(.corrupt("block size \(size) above the maximum \(blockMaximum)"), at: blockStart)
-            }
-            switch (header >> 1) & 3 {
-            case 0:
-                guard count - position >= size else { throw CodecError(.truncated, at: position) }
-                try output.append(base + position, count: size, at: position)
-                position += size
-            case 1:
-                guard count - position >= 1 else { throw CodecError(.truncated, at: position) }
-                try output.append(repeating: base[position], count: size, at: position)
-                position += 1
-            case 2:
-                guard count - position >= size else { throw CodecError(.truncated, at: position) }
-                let before = output.count
-                try decodeCompressedBlock(base + position, size: size, at: position)
-                // RFC 8878 3.1.1.2.4: a block decompresses to at most the block maximum.
-                guard output.count - before <= blockMaximum else {
-                    throw CodecError(.corrupt("block decodes to \(output.count - before) bytes, above the maximum \(blockMaximum)"), at: blockStart)
-                }
-                position += size
-            default:
-                throw CodecError(.corrupt("reserved block type"), at: blockStart)
-            }
-            if isLast { break }
+        guard count - position >= 3 else { throw CodecError(.truncated, at: position) }
+        let header = Int(base[position]) | Int(base[position + 1]) << 8 | Int(base[position + 2]) << 16
+        let blockStart = position
+        position += 3
+        let isLast = header & 1 != 0
+        let size = header >> 3
+        guard size <= blockMaximum else {
+            throw CodecError(.corrupt("block size \(size) above the maximum \(blockMaximum)"), at: blockStart)
         }
+        switch (header >> 1) & 3 {
+        case 0:
+            guard count - position >= size else { throw CodecError(.truncated, at: position) }
+            try output.append(base + position, count: size, at: position)
+            position += size
+        case 1:
+            guard count - position >= 1 else { throw CodecError(.truncated, at: position) }
+            try output.append(repeating: base[position], count: size, at: position)
+            position += 1
+        case 2:
+            guard count - position >= size else { throw CodecError(.truncated, at: position) }
+            let before = output.count
+            try decodeCompressedBlock(base + position, size: size, at: position)
+            // RFC 8878 3.1.1.2.4: a block decompresses to at most the block maximum.
+            guard output.count - before <= blockMaximum else {
+                throw CodecError(.corrupt("block decodes to \(output.count - before) bytes, above the maximum \(blockMaximum)"), at: blockStart)
+            }
+            position += size
+        default:
+            throw CodecError(.corrupt("reserved block type"), at: blockStart)
+        }
+        return (position, isLast)
+    }
 
+    /// After the last block (ending at `position`): checks the content checksum and the content
+    /// size the header announces; returns the frame's end.
+    func finish(at position: Int, frameStart: Int) throws(CodecError) -> Int {
+        var position = position
         if header.hasChecksum {
             guard count - position >= 4 else { throw CodecError(.truncated, at: position) }
             let stored = ZstdDecoder.readLE32(base, position)
@@ -162,7 +193,7 @@ final class ZstdFrameDecoder {
             position += 4
         }
         if let contentSize = header.contentSize, contentSize != output.count {
-            throw CodecError(.corrupt("frame content size \(contentSize) but \(output.count) bytes decoded"), at: start)
+            throw CodecError(.corrupt("frame content size \(contentSize) but \(output.count) bytes decoded"), at: frameStart)
         }
         return position
     }
