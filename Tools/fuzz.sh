@@ -73,7 +73,7 @@ status=0
 "$binary" "${run[@]}" "$@" "$corpus" >"$log" 2>&1 || status=$?
 grep -E '^#[0-9]+.*(cov|DONE)' "$log" | tail -1 || true
 grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" || true
-echo "corpus: $(ls "$corpus" | wc -l) inputs; findings in $regressions: $(ls "$regressions" | wc -l)"
+echo "corpus: $(ls "$corpus" | wc -l) inputs; findings in $regressions: $(ls "$regressions" | grep -cv "^README.md$" || true)"
 if [[ $status -ne 0 ]]; then
     echo "fuzz-$target stopped with status $status: see $log and $regressions" >&2
 fi
