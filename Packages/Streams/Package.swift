@@ -37,6 +37,7 @@ let package = Package(
                 "LightstreamStreams",
                 .product(name: "Vec64", package: "Vec64"),
                 .product(name: "LightstreamFraming", package: "Framing"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

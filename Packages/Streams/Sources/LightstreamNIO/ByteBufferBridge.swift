@@ -1,20 +1,28 @@
 import NIOCore
 import Vec64
 
-/// Keeps a `ByteBuffer`'s storage alive for the `Buffer`s that point into it. NIO never writes
-/// into storage that another `ByteBuffer` value still references (copy-on-write), so the bytes
-/// stay as they were.
-final class ByteBufferOwner: @unchecked Sendable {
-    let byteBuffer: ByteBuffer
-    init(_ byteBuffer: ByteBuffer) { self.byteBuffer = byteBuffer }
+/// Owns a reference to a `ByteBuffer`'s storage, taken with NIO's
+/// `withUnsafeReadableBytesWithStorageManagement`, whose documented contract is that the
+/// readable bytes stay valid while that reference is held (retained here, released in `deinit`).
+/// NIO never writes into storage that more than one reference holds (copy-on-write checks the
+/// reference count), so the bytes also stay as they were: the `Buffer`s over them are immutable.
+final class ByteBufferStorageOwner: @unchecked Sendable {
+    private let storage: Unmanaged<AnyObject>
+
+    init(retaining storage: Unmanaged<AnyObject>) {
+        self.storage = storage.retain()
+    }
+
+    deinit { storage.release() }
 }
 
 extension Buffer {
-    /// The readable bytes of `byteBuffer`, without a copy.
+    /// The readable bytes of `byteBuffer`, without a copy: the buffer keeps the `ByteBuffer`'s
+    /// storage alive (and unchanged) for as long as it or a slice of it lives.
     public init(byteBuffer: ByteBuffer) {
-        let owner = ByteBufferOwner(byteBuffer)
-        let bytes = owner.byteBuffer.withUnsafeReadableBytes { $0 }
-        self.init(unsafeForeignBytes: bytes, owner: owner)
+        self = byteBuffer.withUnsafeReadableBytesWithStorageManagement { bytes, storage in
+            Buffer(unsafeForeignBytes: bytes, owner: ByteBufferStorageOwner(retaining: storage))
+        }
     }
 }
 

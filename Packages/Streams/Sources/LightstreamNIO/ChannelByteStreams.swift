@@ -5,17 +5,26 @@ import Vec64
 
 /// The bytes a NIO channel receives, as an ``AsyncByteSource`` for `FramedByteStream`,
 /// `TableStreamReader` or `MessageReceiver`. Each received `ByteBuffer` is handed to the stream
-/// buffer without a copy (adopted when no partial frame is pending).
+/// buffer without a copy (adopted when no partial frame is pending); the buffer grows with the
+/// bytes that arrive, whatever a frame header announced.
 public struct NIOByteSource: AsyncByteSource {
     var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    /// The memory budget the stream buffers this source fills count against, if any (a
+    /// listener's, shared by its connections).
+    public let budget: MemoryBudget?
 
-    /// The bytes of `inbound`.
-    public init(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>) {
+    /// The bytes of `inbound`; with `budget`, the stream buffers they go to count against it.
+    public init(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, budget: MemoryBudget? = nil) {
         iterator = inbound.makeAsyncIterator()
+        self.budget = budget
     }
 
     /// Appends the next received bytes; returns `false` when the peer closed its side.
+    ///
+    /// - Throws: `FramingError` (kind `.memoryBudgetExceeded`) when the buffer cannot take the
+    ///   bytes within ``budget``; the channel's errors.
     public mutating func read(into buffer: inout StreamBuffer, minimumCapacity: Int) async throws -> Bool {
+        if let budget { try buffer.useBudget(budget) }
         while let bytes = try await iterator.next() {
             guard bytes.readableBytes > 0 else { continue }
             try buffer.append(Buffer(byteBuffer: bytes))

@@ -8,7 +8,13 @@ import Vec64
 ///
 /// Reading never blocks a thread of the cooperative pool while waiting for a peer, and a
 /// cancelled task stops waiting at once. The descriptor is not closed by the stream unless
-/// `closeWhenDone` is set, in which case it is closed at end of input or on error.
+/// `closeWhenDone` is set, in which case it is closed at end of input or on error. Copies of a
+/// stream (its iterator, too) share one owner of the descriptor: it is closed once, and no copy
+/// reads it after that.
+///
+/// A read asks the stream buffer for ``readSize`` bytes of room, whatever size a frame header
+/// announced (the buffer grows with the bytes that arrive); with a ``budget`` (a listener's), the
+/// buffer's memory counts against it.
 ///
 /// ```swift
 /// for try await chunk in FileDescriptorByteStream(.standardInput) { ... }
@@ -16,34 +22,61 @@ import Vec64
 public struct FileDescriptorByteStream: AsyncSequence, AsyncByteSource, Sendable {
     /// The chunk type.
     public typealias Element = Buffer
-    /// The descriptor read from.
-    public let descriptor: FileDescriptor
-    /// The most bytes one read asks for (more when a frame needs it).
+    /// The most bytes one read asks for (more when a frame needs it and the buffer has room).
     public let readSize: Int
+    /// The memory budget the stream buffers this stream fills count against, if any.
+    public let budget: MemoryBudget?
     /// Whether the descriptor is closed at end of input or on error.
     public let closeWhenDone: Bool
     let io: DescriptorIO
     var position = 0
-    var closed = false
+    var ended = false
 
-    /// A stream reading `readSize` bytes at a time from `descriptor`.
-    public init(_ descriptor: FileDescriptor, readSize: Int = 256 << 10, closeWhenDone: Bool = false) {
-        precondition(readSize > 0, "FileDescriptorByteStream: read size must be positive")
-        self.descriptor = descriptor
-        self.readSize = readSize
-        self.closeWhenDone = closeWhenDone
-        io = DescriptorIO(descriptor)
+    /// A stream reading `readSize` bytes at a time from `descriptor`. With `idleTimeout`, waiting
+    /// longer than that for bytes throws ``TransportError`` (kind `.timedOut`); with `budget`,
+    /// the stream buffers it fills count against that budget.
+    public init(_ descriptor: FileDescriptor, readSize: Int = 256 << 10, closeWhenDone: Bool = false,
+                idleTimeout: Duration? = nil, budget: MemoryBudget? = nil) {
+        self.init(DescriptorHandle(descriptor, ownsDescriptor: closeWhenDone), readSize: readSize, closeWhenDone: closeWhenDone,
+                  idleTimeout: idleTimeout, budget: budget, peer: nil)
     }
 
+    init(_ handle: DescriptorHandle, readSize: Int = 256 << 10, closeWhenDone: Bool, idleTimeout: Duration?, budget: MemoryBudget?,
+         peer: String?) {
+        precondition(readSize > 0, "FileDescriptorByteStream: read size must be positive")
+        self.readSize = readSize
+        self.budget = budget
+        self.closeWhenDone = closeWhenDone
+        io = DescriptorIO(handle, idleTimeout: idleTimeout, peer: peer)
+    }
+
+    /// The descriptor read from.
+    public var descriptor: FileDescriptor { io.descriptor }
+    /// How long one wait for bytes may last, if limited.
+    public var idleTimeout: Duration? { io.idleTimeout }
+
     /// Reads directly into `buffer`'s free memory; returns `false` at end of input.
+    ///
+    /// - Throws: ``FramingError`` (kind `.io`) when `read`/`recv` fails, (kind
+    ///   `.memoryBudgetExceeded`) when the buffer cannot grow within ``budget``;
+    ///   ``TransportError`` after ``idleTimeout``; `CancellationError`.
     public mutating func read(into buffer: inout StreamBuffer, minimumCapacity: Int) async throws -> Bool {
-        if closed { return false }
-        let wanted = Swift.min(Swift.max(readSize, minimumCapacity), Swift.max(1, buffer.maximumBytes - buffer.pendingCount))
-        let space = try buffer.writableSpace(minimumCapacity: wanted)
+        if ended || io.handle.isClosed { return false }
+        let space: UnsafeMutableRawBufferPointer
+        do {
+            if let budget { try buffer.useBudget(budget) }
+            // `minimumCapacity` may come from a size the peer announced: reads may fill memory the
+            // buffer has already, but only `readSize` is reserved for them.
+            let room = Swift.max(1, buffer.maximumBytes - buffer.pendingCount)
+            space = try buffer.writableSpace(minimumCapacity: Swift.min(readSize, room))
+        } catch {
+            finish()
+            throw error
+        }
         let count: Int
         do {
-            count = try await io.read(into: UnsafeMutableRawBufferPointer(rebasing: space[..<Swift.min(space.count, Swift.max(wanted, readSize))]),
-                                      position: position)
+            let wanted = Swift.min(space.count, Swift.max(readSize, minimumCapacity))
+            count = try await io.read(into: UnsafeMutableRawBufferPointer(rebasing: space[..<wanted]), position: position)
         } catch {
             buffer.didWrite(0)
             finish()
@@ -56,9 +89,8 @@ public struct FileDescriptorByteStream: AsyncSequence, AsyncByteSource, Sendable
     }
 
     mutating func finish() {
-        guard !closed else { return }
-        closed = true
-        if closeWhenDone { try? descriptor.close() }
+        ended = true
+        if closeWhenDone { io.handle.close() }
     }
 
     /// Iterates over chunks of at most ``readSize`` bytes, each in fresh 64-byte aligned memory.
@@ -67,7 +99,7 @@ public struct FileDescriptorByteStream: AsyncSequence, AsyncByteSource, Sendable
 
         /// The next chunk, or `nil` at end of input.
         public mutating func next() async throws -> Buffer? {
-            if stream.closed { return nil }
+            if stream.ended || stream.io.handle.isClosed { return nil }
             let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: stream.readSize, alignment: 64)
             let count: Int
             do {
@@ -110,25 +142,37 @@ public protocol AsyncByteSink: Sendable {
 /// not a thread. `flush` runs `fsync` for regular files when `syncOnFlush` is set; `close`
 /// closes the descriptor when `closeOnClose` is set (the default for descriptors the caller
 /// hands over), and otherwise shuts down the sending side of a socket.
+///
+/// Copies of a sink share one owner of the descriptor: ``close()`` closes it once, however many
+/// copies call it, and writes after that fail instead of reaching a reused descriptor number.
+/// Writing to a reader that went away is a ``FramingError`` (`EPIPE`), never a `SIGPIPE`.
 public struct FileDescriptorByteSink: AsyncByteSink {
-    /// The descriptor written to.
-    public let descriptor: FileDescriptor
-    /// Whether ``close()`` closes the descriptor.
-    public let closeOnClose: Bool
     /// Whether ``flush()`` runs `fsync`.
     public let syncOnFlush: Bool
+    /// Whether ``close()`` closes the descriptor.
+    public let closeOnClose: Bool
     let io: DescriptorIO
 
-    /// A sink writing to `descriptor`.
-    public init(_ descriptor: FileDescriptor, closeOnClose: Bool = true, syncOnFlush: Bool = false) {
-        self.descriptor = descriptor
-        self.closeOnClose = closeOnClose
-        self.syncOnFlush = syncOnFlush
-        io = DescriptorIO(descriptor)
+    /// A sink writing to `descriptor`. With `idleTimeout`, a peer that takes no bytes for that
+    /// long makes a write throw ``TransportError`` (kind `.timedOut`); writes to pipes and files
+    /// already under way are not interrupted.
+    public init(_ descriptor: FileDescriptor, closeOnClose: Bool = true, syncOnFlush: Bool = false, idleTimeout: Duration? = nil) {
+        self.init(DescriptorHandle(descriptor, ownsDescriptor: closeOnClose), closeOnClose: closeOnClose, syncOnFlush: syncOnFlush,
+                  idleTimeout: idleTimeout, peer: nil)
     }
 
+    init(_ handle: DescriptorHandle, closeOnClose: Bool, syncOnFlush: Bool = false, idleTimeout: Duration?, peer: String?) {
+        self.closeOnClose = closeOnClose
+        self.syncOnFlush = syncOnFlush
+        io = DescriptorIO(handle, idleTimeout: idleTimeout, peer: peer)
+    }
+
+    /// The descriptor written to.
+    public var descriptor: FileDescriptor { io.descriptor }
+
     /// Writes each piece completely; throws ``FramingError`` (kind `.io`) when the system call
-    /// fails (e.g. the peer closed the connection), `CancellationError` when the task is cancelled.
+    /// fails (e.g. the peer closed the connection), ``TransportError`` after the idle timeout,
+    /// `CancellationError` when the task is cancelled.
     public func write(_ pieces: [Buffer]) async throws {
         try await io.write(pieces, position: 0)
     }
@@ -139,10 +183,11 @@ public struct FileDescriptorByteSink: AsyncByteSink {
         try io.sync()
     }
 
-    /// Closes the descriptor (``closeOnClose``) or shuts down the sending side of a socket.
+    /// Closes the descriptor (``closeOnClose``; once, whichever copy asks) or shuts down the
+    /// sending side of a socket.
     public func close() async throws {
         if closeOnClose {
-            try? descriptor.close()
+            io.handle.close()
         } else if io.isSocket {
             io.shutdownWrite()
         }

@@ -47,25 +47,32 @@ struct GatherCursor: Sendable {
         }
     }
 
-    /// Calls `body` with I/O vectors (at most 1024, the usual `IOV_MAX`) for the bytes still to go.
+    /// The most I/O vectors one call hands out (below the usual `IOV_MAX` of 1024): pieces are
+    /// large bodies by reference or batches of small frames, so a few dozen per system call
+    /// already move megabytes.
+    static let maximumVectors = 64
+
+    /// Calls `body` with I/O vectors (at most ``maximumVectors``) for the bytes still to go.
+    ///
+    /// Each vector points into a piece's memory only inside that piece's `withUnsafeBytes`
+    /// closure: the closures nest, one per piece, and `body` runs in the innermost, so no pointer
+    /// outlives the closure that lent it.
     func withIOVectors<R>(_ body: (UnsafeMutablePointer<iovec>, Int) -> R) -> R {
-        let capacity = Swift.max(1, Swift.min(pieces.count - index, 1024))
+        let capacity = Swift.max(1, Swift.min(pieces.count - index, Self.maximumVectors))
         return withUnsafeTemporaryAllocation(of: iovec.self, capacity: capacity) { vectors in
-            var count = 0
-            var budget = limit
-            var position = index
-            var start = offset
-            while position < pieces.count && count < capacity && budget > 0 {
-                let length = Swift.min(pieces[position].count - start, budget)
-                // The pieces' memory lives as long as `pieces`, which outlives `body`.
-                let base = pieces[position].withUnsafeBytes { $0.baseAddress! + start }
-                vectors[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: length)
-                count += 1
-                budget -= length
-                position += 1
-                start = 0
-            }
-            return withExtendedLifetime(pieces) { body(vectors.baseAddress!, count) }
+            fill(vectors, slot: 0, piece: index, start: offset, budget: limit, body)
+        }
+    }
+
+    /// Points `vectors[slot]` at piece `piece` from `start` (at most `budget` bytes) inside the
+    /// piece's closure, then fills the next slot from there; calls `body` when the vectors are full.
+    private func fill<R>(_ vectors: UnsafeMutableBufferPointer<iovec>, slot: Int, piece: Int, start: Int, budget: Int,
+                         _ body: (UnsafeMutablePointer<iovec>, Int) -> R) -> R {
+        guard slot < vectors.count, piece < pieces.count, budget > 0 else { return body(vectors.baseAddress!, slot) }
+        return pieces[piece].withUnsafeBytes { bytes in
+            let length = Swift.min(bytes.count - start, budget)
+            vectors[slot] = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + start), iov_len: length)
+            return fill(vectors, slot: slot + 1, piece: piece + 1, start: 0, budget: budget - length, body)
         }
     }
 }

@@ -192,7 +192,9 @@ public struct MessageReceiver<Source: AsyncByteSource>: AsyncSequence, AsyncIter
             guard case let .table(expected) = types.kinds[Int(tag)] else {
                 return .message(name: name, payload: frame.value)
             }
-            var state = tables[tag] ?? TableState(assembler: IPCStreamAssembler(options: options))
+            // A table's IPC bytes collect in a buffer of its own, under the connection's budget.
+            var state = tables[tag] ?? TableState(extractor: FrameExtractor(decoder: IPCMessageDecoder(), buffer: StreamBuffer(budget: frames.buffer.budget)),
+                                                  assembler: IPCStreamAssembler(options: options))
             tables[tag] = nil
             defer { tables[tag] = state }
             if frame.value.isEmpty {

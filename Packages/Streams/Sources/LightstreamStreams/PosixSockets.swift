@@ -9,10 +9,10 @@ import Darwin
 #endif
 
 /// The socket system calls behind ``SocketTransport``: resolving, connecting, binding and
-/// accepting, with errors as `FramingError(.io)`.
+/// accepting, with errors as ``TransportError``.
 enum PosixSockets {
-    static func failure(_ what: String, _ code: Int32 = errno) -> FramingError {
-        FramingError(.io("\(what): \(Errno(rawValue: code))"), at: 0)
+    static func failure(_ kind: TransportError.Kind, _ endpoint: SocketEndpoint, _ code: Int32 = errno) -> TransportError {
+        TransportError(kind, endpoint: endpoint.description, errno: Errno(rawValue: code))
     }
 
     #if canImport(Glibc)
@@ -22,12 +22,14 @@ enum PosixSockets {
     #endif
 
     /// Runs `body` with the socket address of a Unix domain socket at `path`.
-    static func withUnixAddress<R>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> R) throws -> R {
+    static func withUnixAddress<R>(_ path: String, kind: TransportError.Kind, _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> R) throws -> R {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard bytes.count < capacity else { throw FramingError(.io("Unix socket path longer than \(capacity - 1) bytes: \(path)"), at: 0) }
+        guard bytes.count < capacity else {
+            throw TransportError(kind, endpoint: "unix:\(path)", errno: Errno(rawValue: ENAMETOOLONG), detail: "a Unix socket path has at most \(capacity - 1) bytes")
+        }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
             raw[bytes.count] = 0
@@ -39,14 +41,15 @@ enum PosixSockets {
 
     /// Resolves `host:port` (numeric or by name) and calls `body` with each address until it
     /// returns a descriptor.
-    static func withTCPAddresses(host: String, port: Int, passive: Bool, _ body: (addrinfo) throws -> Int32?) throws -> Int32 {
+    static func withTCPAddresses(host: String, port: Int, passive: Bool, kind: TransportError.Kind,
+                                 _ body: (addrinfo) throws -> Int32?) throws -> Int32 {
         var hints = addrinfo()
         hints.ai_socktype = streamType
         hints.ai_flags = passive ? AI_PASSIVE : 0
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
-            throw FramingError(.io("cannot resolve \(host): \(String(cString: gai_strerror(status)))"), at: 0)
+            throw TransportError(.resolve, endpoint: host, detail: String(cString: gai_strerror(status)).lowercased())
         }
         defer { freeaddrinfo(first) }
         var lastError: (any Error)?
@@ -59,29 +62,60 @@ enum PosixSockets {
             }
             entry = current.pointee.ai_next
         }
-        throw lastError ?? FramingError(.io("no usable address for \(host):\(port)"), at: 0)
+        throw lastError ?? TransportError(kind, endpoint: SocketEndpoint.tcp(host: host, port: port).description, detail: "no usable address")
     }
 
-    /// A connected stream socket (blocking; run off the cooperative pool).
-    static func connect(_ endpoint: SocketEndpoint) throws -> Int32 {
+    /// A connected stream socket (blocking; run off the cooperative pool): each address is tried
+    /// for at most `timeout` (when given).
+    static func connect(_ endpoint: SocketEndpoint, timeout: Duration? = nil) throws -> Int32 {
         switch endpoint {
         case let .unix(path):
-            return try newSocket(AF_UNIX, streamType, 0) { fd in
-                try withUnixAddress(path) { address, length in
-                    guard Glibc.connect(fd, address, length) == 0 else { throw failure("connect to \(endpoint)") }
+            return try newSocket(AF_UNIX, streamType, 0, .connect, endpoint) { fd in
+                try withUnixAddress(path, kind: .connect) { address, length in
+                    try connect(fd, address, length, endpoint, timeout: timeout)
                 }
             }
         case let .tcp(host, port):
-            return try withTCPAddresses(host: host, port: port, passive: false) { info in
-                try newSocket(info.ai_family, info.ai_socktype, info.ai_protocol) { fd in
-                    guard Glibc.connect(fd, info.ai_addr, info.ai_addrlen) == 0 else { throw failure("connect to \(endpoint)") }
+            return try withTCPAddresses(host: host, port: port, passive: false, kind: .connect) { info in
+                try newSocket(info.ai_family, info.ai_socktype, info.ai_protocol, .connect, endpoint) { fd in
+                    try connect(fd, info.ai_addr, info.ai_addrlen, endpoint, timeout: timeout)
                     setNoDelay(fd)
                 }
             }
         }
     }
 
-    /// A listening stream socket, non-blocking (for ``accept(_:)``).
+    /// `connect`, waiting at most `timeout` for the handshake (a non-blocking connect and
+    /// `poll`); the socket is blocking again afterwards.
+    static func connect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t, _ endpoint: SocketEndpoint,
+                        timeout: Duration?) throws {
+        guard let timeout else {
+            while Glibc.connect(fd, address, length) != 0 {
+                if errno != EINTR { throw failure(.connect, endpoint) }
+            }
+            return
+        }
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(fd, F_SETFL, flags) }
+        if Glibc.connect(fd, address, length) == 0 { return }
+        guard errno == EINPROGRESS || errno == EINTR else { throw failure(.connect, endpoint) }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            let result = poll(&entry, 1, ReadinessReactor.milliseconds(until: deadline, now: .now))
+            if result > 0 { break }
+            if result < 0 && errno == EINTR { continue }
+            if result < 0 { throw failure(.connect, endpoint) }
+            throw TransportError(.timedOut(.connect, seconds: TransportError.seconds(timeout)), endpoint: endpoint.description)
+        }
+        var code: Int32 = 0
+        var size = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &size) == 0 else { throw failure(.connect, endpoint) }
+        guard code == 0 else { throw failure(.connect, endpoint, code) }
+    }
+
+    /// A listening stream socket, non-blocking (for ``accept(_:_:)``).
     static func listen(_ endpoint: SocketEndpoint, backlog: Int32 = 128) throws -> Int32 {
         let fd = try bound(endpoint, backlog: backlog)
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
@@ -92,19 +126,19 @@ enum PosixSockets {
         switch endpoint {
         case let .unix(path):
             unlink(path)
-            return try newSocket(AF_UNIX, streamType, 0) { fd in
-                try withUnixAddress(path) { address, length in
-                    guard bind(fd, address, length) == 0 else { throw failure("bind \(endpoint)") }
+            return try newSocket(AF_UNIX, streamType, 0, .listen, endpoint) { fd in
+                try withUnixAddress(path, kind: .listen) { address, length in
+                    guard bind(fd, address, length) == 0 else { throw failure(.listen, endpoint) }
                 }
-                guard Glibc.listen(fd, backlog) == 0 else { throw failure("listen on \(endpoint)") }
+                guard Glibc.listen(fd, backlog) == 0 else { throw failure(.listen, endpoint) }
             }
         case let .tcp(host, port):
-            return try withTCPAddresses(host: host, port: port, passive: true) { info in
-                try newSocket(info.ai_family, info.ai_socktype, info.ai_protocol) { fd in
+            return try withTCPAddresses(host: host, port: port, passive: true, kind: .listen) { info in
+                try newSocket(info.ai_family, info.ai_socktype, info.ai_protocol, .listen, endpoint) { fd in
                     var one: Int32 = 1
                     _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
                     guard bind(fd, info.ai_addr, info.ai_addrlen) == 0, Glibc.listen(fd, backlog) == 0 else {
-                        throw failure("listen on \(endpoint)")
+                        throw failure(.listen, endpoint)
                     }
                 }
             }
@@ -112,9 +146,10 @@ enum PosixSockets {
     }
 
     /// A new socket, set up by `setUp`; closed again when `setUp` throws.
-    static func newSocket(_ family: Int32, _ type: Int32, _ proto: Int32, _ setUp: (Int32) throws -> Void) throws -> Int32 {
-        let fd = socket(family, type, proto)
-        guard fd >= 0 else { throw failure("socket") }
+    static func newSocket(_ family: Int32, _ type: Int32, _ proto: Int32, _ kind: TransportError.Kind, _ endpoint: SocketEndpoint,
+                          _ setUp: (Int32) throws -> Void) throws -> Int32 {
+        let fd = socket(family, type | Int32(SOCK_CLOEXEC.rawValue), proto)
+        guard fd >= 0 else { throw failure(kind, endpoint) }
         do {
             try setUp(fd)
         } catch {
@@ -150,17 +185,18 @@ enum PosixSockets {
 
     /// Accepts one connection without blocking (the listening socket is non-blocking; accepted
     /// sockets are not): `nil` when none is pending.
-    static func accept(_ fd: Int32) throws -> Int32? {
+    static func accept(_ fd: Int32, _ endpoint: SocketEndpoint) throws -> Int32? {
         while true {
             let client = Glibc.accept(fd, nil, nil)
             if client >= 0 {
+                _ = fcntl(client, F_SETFD, FD_CLOEXEC)
                 setNoDelay(client)
                 return client
             }
             let code = errno
             if code == EINTR || code == ECONNABORTED { continue }
             if code == EAGAIN || code == EWOULDBLOCK { return nil }
-            throw failure("accept", code)
+            throw failure(.accept, endpoint, code)
         }
     }
 }

@@ -17,8 +17,10 @@ import Vec64
 /// ```
 ///
 /// A stream that ends without its end-of-stream marker after a complete message ends cleanly
-/// (as pyarrow's reader allows); input ending inside a message throws `IPCError` saying
-/// "truncated frame". Cancelling the task stops the read.
+/// (as pyarrow's reader allows) unless `requireEndOfStream` is set, when it throws `IPCError`
+/// saying "truncated"; input ending inside a message throws `IPCError` saying "truncated frame".
+/// A stream buffer that cannot grow within its memory budget (a listener's) throws
+/// `FramingError` with kind `.memoryBudgetExceeded`. Cancelling the task stops the read.
 public struct TableStreamReader<Source: AsyncByteSource>: AsyncSequence, AsyncIteratorProtocol {
     /// The batch type.
     public typealias Element = RecordBatch
@@ -26,13 +28,23 @@ public struct TableStreamReader<Source: AsyncByteSource>: AsyncSequence, AsyncIt
     var assembler: IPCStreamAssembler
     var inStream = false
     var inputEnded = false
+    let requireEndOfStream: Bool
     /// The schema of the current (or last) stream, once read.
     public private(set) var schema: Schema?
 
     /// A reader of the IPC streams in `source`.
-    public init(source: Source, options: IPCReadOptions = IPCReadOptions(), buffer: StreamBuffer = StreamBuffer()) {
-        frames = AsyncFrameReader(source: source, decoder: IPCMessageDecoder(), buffer: buffer)
+    ///
+    /// - Parameters:
+    ///   - options: how messages are read and checked.
+    ///   - decoder: the message framing, with its limits on metadata and body sizes.
+    ///   - buffer: the stream buffer between source and decoder.
+    ///   - requireEndOfStream: whether input that ends without a stream's end-of-stream marker
+    ///     is an error (a connection cut short) rather than a clean end.
+    public init(source: Source, options: IPCReadOptions = IPCReadOptions(), decoder: IPCMessageDecoder = IPCMessageDecoder(),
+                buffer: StreamBuffer = StreamBuffer(), requireEndOfStream: Bool = false) {
+        frames = AsyncFrameReader(source: source, decoder: decoder, buffer: buffer)
         assembler = IPCStreamAssembler(options: options)
+        self.requireEndOfStream = requireEndOfStream
     }
 
     /// The buffer between source and decoder (its statistics count bodies realigned by copying).
@@ -69,6 +81,10 @@ public struct TableStreamReader<Source: AsyncByteSource>: AsyncSequence, AsyncIt
             }
         }
         inStream = false
+        if requireEndOfStream {
+            throw IPCError("truncated stream: the input ended after \(frames.position) bytes without the end-of-stream marker",
+                           message: assembler.messageIndex)
+        }
         return nil
     }
 
@@ -91,6 +107,8 @@ public struct TableStreamReader<Source: AsyncByteSource>: AsyncSequence, AsyncIt
             frame = try await frames.next()
         } catch let error as FramingError {
             inputEnded = true
+            // Running out of the receive budget is the receiver's limit, not a fault of the data.
+            if case .memoryBudgetExceeded = error.kind { throw error }
             throw IPCError("\(error)", message: assembler.messageIndex)
         } catch {
             inputEnded = true

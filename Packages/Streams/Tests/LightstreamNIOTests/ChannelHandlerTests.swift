@@ -10,7 +10,7 @@ import Vec64
 @Suite("NIO channel handlers", .timeLimit(.minutes(3)))
 struct ChannelHandlerTests {
     func tlvBytes(count: Int, seed: UInt64) throws -> (Buffer, [TLVFrame]) {
-        var rng = SplitMix64(seed: seed)
+        var rng = seededRandom(seed)
         var frames: [TLVFrame] = []
         var writer = FrameWriter(encoder: TLVEncoder(), sink: MemorySink())
         for _ in 0..<count {
@@ -26,7 +26,7 @@ struct ChannelHandlerTests {
     func decoderHandler(seed: Int) throws {
         let (bytes, frames) = try tlvBytes(count: 100, seed: UInt64(seed))
         let channel = EmbeddedChannel(handler: FrameDecoderHandler(decoder: TLVDecoder()))
-        var rng = SplitMix64(seed: UInt64(seed) + 50)
+        var rng = seededRandom(UInt64(seed) + 50)
         var start = 0
         while start < bytes.count {
             let end = Swift.min(bytes.count, start + Int.random(in: 1...(1 + seed * 2000), using: &rng))

@@ -180,33 +180,48 @@ struct TransportTests {
     func extraConnections() async throws {
         let listener = try await NIOTransport.listen(on: .tcp(host: "127.0.0.1", port: 0))
         let port = listener.port!
-        async let served: Void = listener.serve(connections: 1) { source, sink in
-            try await sink.write([Buffer(copying: [42])])
-            try await sink.close()
+        let served = Task {
+            try await listener.serve(connections: 1) { source, sink in
+                try await sink.write([Buffer(copying: [42])])
+                try await sink.close()
+            }
         }
-        // Three clients; one is served, the others are closed (or refused once the listener is gone).
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // Three clients; exactly one is served (it reads the 42), the others are closed without a
+        // byte (or refused once the listener is gone). Every client returns.
+        let received = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
             for _ in 0..<3 {
                 group.addTask {
-                    _ = try? await NIOTransport.connect(to: .tcp(host: "127.0.0.1", port: port)) { source, _ in
-                        var source = source
-                        var buffer = StreamBuffer()
-                        while try await source.read(into: &buffer, minimumCapacity: 1) {}
+                    do {
+                        return try await NIOTransport.connect(to: .tcp(host: "127.0.0.1", port: port)) { source, _ in
+                            var source = source
+                            var buffer = StreamBuffer()
+                            while try await source.read(into: &buffer, minimumCapacity: 1) {}
+                            return buffer.window.bytes.array
+                        }
+                    } catch {
+                        return nil  // refused: the listener had closed
                     }
                 }
             }
-            try await group.waitForAll()
+            var all: [[UInt8]?] = []
+            for try await bytes in group { all.append(bytes) }
+            return all
         }
-        try await served
+        try await served.value
+        #expect(received.count == 3)
+        #expect(received.filter { $0 == [42] }.count == 1, "\(received)")
+        #expect(received.allSatisfy { $0 == nil || $0 == [42] || $0 == [] }, "\(received)")
     }
 
-    /// A client that connects and sends nothing; it returns when the server side closes.
-    func silentClient(port: Int) -> Task<Void, any Error> {
+    /// A client that connects and sends nothing; it returns the bytes it read when the server
+    /// side closes.
+    func silentClient(port: Int) -> Task<[UInt8], any Error> {
         Task {
             try await NIOTransport.connect(to: .tcp(host: "127.0.0.1", port: port)) { source, _ in
                 var source = source
                 var buffer = StreamBuffer()
                 while try await source.read(into: &buffer, minimumCapacity: 1) {}
+                return buffer.window.bytes.array
             }
         }
     }
@@ -223,30 +238,77 @@ struct TransportTests {
             withUnsafeCurrentTask { $0?.cancel() }
             try await listener.serve { _, _ in Issue.record("a cancelled listener served a connection") }
         }
-        _ = await serving.result
-        _ = await client.result
+        // Serving ends (cleanly or with CancellationError), and nothing else.
+        switch await serving.result {
+        case .success: break
+        case let .failure(error): #expect(error is CancellationError, "\(error)")
+        }
+        // The client was closed by the listener: it read end of input, and no byte.
+        #expect(try await client.value == [])
     }
 
     @Test("cancelling the serving task stops the listener and a pending read")
     func cancelServing() async throws {
         let listener = try await NIOTransport.listen(on: .tcp(host: "127.0.0.1", port: 0))
         let port = listener.port!
+        let handlerStarted = Mutex(false)
+        let handlerEnded = Mutex(false)
         let serving = Task {
             try await listener.serve { source, _ in
+                handlerStarted.withLock { $0 = true }
+                defer { handlerEnded.withLock { $0 = true } }
                 var reader = TableStreamReader(source: source)
                 _ = try await reader.readTable()
             }
         }
         // A client that connects and then sends nothing: the handler waits in a read.
         let client = silentClient(port: port)
-        try await Task.sleep(nanoseconds: 200_000_000)
+        while !handlerStarted.withLock({ $0 }) { try await Task.sleep(nanoseconds: 10_000_000) }
         serving.cancel()
         _ = await serving.result
-        // The server side is gone: the client reads end of input (or an error) and returns.
-        _ = await client.result
-        // The port is free again.
+        // The handler's read ended (it was not left waiting)...
+        #expect(handlerEnded.withLock { $0 })
+        // ...the server side is gone: the client reads end of input, no byte...
+        #expect(try await client.value == [])
+        // ...and the port is free again.
         let again = try await NIOTransport.listen(on: .tcp(host: "127.0.0.1", port: port))
         try await again.close()
+    }
+
+    @Test("a handler's error ends serving at once, even with connections still to come")
+    func handlerErrorEndsServing() async throws {
+        struct Refused: Error {}
+        let listener = try await NIOTransport.listen(on: .tcp(host: "127.0.0.1", port: 0))
+        let port = listener.port!
+        let serving = Task { try await listener.serve(connections: 5) { _, _ in throw Refused() } }
+        _ = try? await NIOTransport.connect(to: .tcp(host: "127.0.0.1", port: port)) { _, _ in }
+        await #expect(throws: Refused.self) { try await serving.value }
+    }
+
+    @Test("connections share the listener's memory budget: a header announcing 1000 MiB buys nothing")
+    func sharedBudget() async throws {
+        let budget = MemoryBudget(limit: 2 << 20)
+        let listener = try await NIOTransport.listen(on: .tcp(host: "127.0.0.1", port: 0), memoryBudget: budget)
+        let port = listener.port!
+        let errors = Mutex<[String]>([])
+        let served = Task {
+            try await listener.serve(connections: 1) { source, _ in
+                var reader = AsyncFrameReader(source: source, decoder: LengthPrefixedFrameDecoder(LengthFieldFormat(maximumFrameLength: 1 << 30)))
+                do {
+                    while try await reader.next() != nil {}
+                } catch let error as FramingError {
+                    if case .memoryBudgetExceeded = error.kind { errors.withLock { $0.append("budget") } }
+                }
+            }
+        }
+        _ = try? await NIOTransport.connect(to: .tcp(host: "127.0.0.1", port: port)) { _, sink in
+            try await sink.write([Buffer(copying: withUnsafeBytes(of: UInt32(1000 << 20).bigEndian) { Array($0) })])
+            for _ in 0..<64 { try await sink.write([Buffer(copying: [UInt8](repeating: 1, count: 64 << 10))]) }
+            try await sink.close()
+        }
+        try await served.value
+        #expect(errors.withLock { $0 } == ["budget"])
+        #expect(budget.usedBytes == 0)
     }
 }
 

@@ -15,7 +15,7 @@ struct FrameSinkTests {
     func roundTrip(flushThreshold: Int) async throws {
         let collecting = CollectingSink()
         var sink = FrameSink(encoder: TLVEncoder(), sink: collecting, flushThreshold: flushThreshold)
-        var rng = SplitMix64(seed: UInt64(flushThreshold))
+        var rng = seededRandom(UInt64(flushThreshold))
         var frames: [TLVFrame] = []
         for i in 0..<300 {
             let frame = TLVFrame(tag: UInt32(i % 200), value: Buffer(copying: randomBytes(Int.random(in: 0...9000, using: &rng), rng: &rng)))
@@ -79,15 +79,34 @@ struct FrameSinkTests {
     func brokenPipe() async throws {
         let pipe = try TestPipe()
         try pipe.read.close()
+        // The sink owns the write end (closeOnClose): it closes it, once.
         var sink = FrameSink(encoder: TLVEncoder(), sink: FileDescriptorByteSink(pipe.write))
         await #expect {
             try await sink.write(TLVFrame(tag: 1, value: Buffer(copying: [1, 2, 3])))
             try await sink.close()
         } throws: { error in
             guard let error = error as? FramingError, case .io = error.kind else { return false }
-            return true
+            return "\(error)".contains("Broken pipe")
         }
-        try? pipe.write.close()
+    }
+
+    /// In a process of its own whose SIGPIPE does what it does by default (end the process), a
+    /// write to a pipe without reader must be an error and the process must live on.
+    @Test("a broken pipe is an error even where SIGPIPE would end the process")
+    func brokenPipeWithDefaultSignal() async {
+        await #expect(processExitsWith: .success) {
+            signal(SIGPIPE, SIG_DFL)
+            let (read, write) = try FileDescriptor.pipe()
+            try read.close()
+            let sink = FileDescriptorByteSink(write)
+            do {
+                try await sink.write([Buffer(copying: [UInt8](repeating: 7, count: 100_000))])
+                exit(2)
+            } catch let error as FramingError {
+                guard case .io = error.kind else { exit(3) }
+            }
+            try await sink.close()
+        }
     }
 }
 

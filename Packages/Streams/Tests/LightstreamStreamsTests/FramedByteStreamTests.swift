@@ -20,7 +20,7 @@ struct FramedByteStreamTests {
                                   _ same: (D.Frame, D.Frame) -> Bool) async throws {
         var sync = FrameReader(decoder: decoder, source: BufferSource([bytes]))
         let expected = try sync.readAll()
-        var rng = SplitMix64(seed: seed)
+        var rng = seededRandom(seed)
         let chunks = randomChunks(bytes, maximum: maximumChunk, rng: &rng)
         var received: [D.Frame] = []
         for try await frame in FramedByteStream(source: MemoryByteStream(chunks: chunks), decoder: decoder) {
@@ -32,7 +32,7 @@ struct FramedByteStreamTests {
 
     @Test("length-prefixed frames, random chunks", arguments: 0..<12)
     func lengthPrefixed(seed: Int) async throws {
-        var rng = SplitMix64(seed: UInt64(seed))
+        var rng = seededRandom(UInt64(seed))
         let format = LengthFieldFormat(width: [1, 2, 4, 8][seed % 4], bigEndian: seed % 2 == 0, maximumFrameLength: 255,
                                        bodyAlignment: seed % 3 == 0 ? 8 : 1)
         var writer = FrameWriter(encoder: LengthPrefixedFrameEncoder(format), sink: MemorySink())
@@ -43,7 +43,7 @@ struct FramedByteStreamTests {
 
     @Test("TLV frames, random chunks", arguments: 0..<12)
     func tlv(seed: Int) async throws {
-        var rng = SplitMix64(seed: UInt64(seed) + 100)
+        var rng = seededRandom(UInt64(seed) + 100)
         var writer = FrameWriter(encoder: TLVEncoder(), sink: MemorySink())
         for _ in 0..<200 {
             let value = Buffer(copying: randomBytes(Int.random(in: 0...5000, using: &rng), rng: &rng))
@@ -119,7 +119,7 @@ struct FramedByteStreamTests {
     func chunksFromAFile() async throws {
         let path = FilePath("/tmp/lightstream-streams-test-\(getpid())-chunks")
         let fd = try FileDescriptor.open(path, .readWrite, options: [.create, .truncate], permissions: .ownerReadWrite)
-        var rng = SplitMix64(seed: 9)
+        var rng = seededRandom(9)
         let bytes = randomBytes(300_000, rng: &rng)
         _ = try fd.writeAll(bytes)
         _ = try fd.seek(offset: 0, from: FileDescriptor.SeekOrigin.start)

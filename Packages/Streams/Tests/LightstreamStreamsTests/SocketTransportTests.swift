@@ -57,7 +57,7 @@ struct SocketTransportTests {
         #expect(SocketEndpoint.tcp(host: "::1", port: 80).description == "[::1]:80")
     }
 
-    @Test("connecting to a port nobody listens on is an I/O error")
+    @Test("connecting to a port nobody listens on is a TransportError saying 'connection refused'")
     func refused() async throws {
         // A socket bound but not listening holds its port (no other test can take it) and
         // refuses connections.
@@ -77,8 +77,9 @@ struct SocketTransportTests {
         await #expect {
             try await SocketTransport.connect(to: .tcp(host: "127.0.0.1", port: port)) { _, _ in }
         } throws: { error in
-            guard let error = error as? FramingError, case .io = error.kind else { return false }
-            return true
+            guard let error = error as? TransportError else { return false }
+            return error.kind == .connect && error.errno == .connectionRefused
+                && error.description == "cannot connect to 127.0.0.1:\(port): connection refused"
         }
     }
 

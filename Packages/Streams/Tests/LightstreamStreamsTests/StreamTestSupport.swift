@@ -51,7 +51,7 @@ func randomBytes(_ count: Int, rng: inout SplitMix64) -> [UInt8] {
 
 /// A table with ints, strings, floats with nulls and a dictionary column, in batches.
 func sampleTable(rows: Int, batches: Int = 3, seed: UInt64 = 1) throws -> Table {
-    var rng = SplitMix64(seed: seed)
+    var rng = seededRandom(seed)
     var out: [RecordBatch] = []
     let categories = ["red", "green", "blue"]
     for b in 0..<batches {
@@ -91,4 +91,11 @@ func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
         Thread { continuation.resume(returning: work()) }.start()
     }
+}
+
+/// The generator of a random test, from a fixed seed; the seed is printed, so a failing run can
+/// be replayed with it.
+func seededRandom(_ seed: UInt64, _ test: String = #function) -> SplitMix64 {
+    print("\(test): random seed \(seed)")
+    return SplitMix64(seed: seed)
 }
