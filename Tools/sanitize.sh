@@ -18,7 +18,9 @@ cd "$root"
 export LIGHTSTREAM_PYTHON="${LIGHTSTREAM_PYTHON:-$(Tools/scripts/setup-venv.sh)}"
 # The Swift runtime's crash handler would race the sanitizers' reports.
 export SWIFT_BACKTRACE=enable=no
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}"
+# LeakSanitizer is off: Swift keeps spare bits of enum payload pointers for tags, so a live
+# indirect enum looks unreachable to it (false "direct leaks" of DataType payloads).
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1}"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
 sanitizers="${SANITIZERS:-address thread}"
 timeout_per_run="${SANITIZE_TIMEOUT:-30m}"
