@@ -29,7 +29,8 @@ public struct IPCMessage: Sendable {
     public init(metadata: Buffer, body: Buffer) throws {
         let root = try FlatBuffer(metadata).root()
         version = try root.scalar(0, default: Int16(0))
-        guard version >= 3 else { throw IPCError("metadata version V\(version + 1) is older than V4 and not supported") }
+        guard version >= 3 else { throw IPCError("metadata version V\(version + 1) is older than V4 and not supported", kind: .unsupported) }
+        guard version <= 4 else { throw IPCError("metadata version \(version) is newer than V5 (4) and not supported", kind: .unsupported) }
         let rawKind = try root.scalar(1, default: UInt8(0))
         guard let kind = IPCMessageKind(rawValue: rawKind) else { throw IPCError("unknown message header type \(rawKind)") }
         guard let header = try root.table(2) else { throw IPCError("message has no header") }
@@ -69,6 +70,11 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
     public init(maximumMetadataLength: Int = 64 << 20, maximumBodyLength: Int = 1 << 40) {
         self.maximumMetadataLength = maximumMetadataLength
         self.maximumBodyLength = maximumBodyLength
+    }
+
+    /// A decoder with the metadata and body limits of `limits`.
+    public init(limits: IPCLimits) {
+        self.init(maximumMetadataLength: limits.maximumMetadataBytes, maximumBodyLength: limits.maximumBodyBytes)
     }
 
     /// Decodes the first message or end-of-stream marker; the body is handed out 8-byte aligned
