@@ -65,6 +65,9 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
     public var maximumMetadataLength: Int
     /// The largest body accepted.
     public var maximumBodyLength: Int
+    /// The ``IPCError`` behind the last `malformed` framing error, when a message's metadata was
+    /// refused (its ``IPCError/kind`` says whether it was invalid or unsupported).
+    public private(set) var lastMessageError: IPCError?
 
     /// A decoder with the given limits on metadata (default 64 MiB) and body (default 1 TiB) length.
     public init(maximumMetadataLength: Int = 64 << 20, maximumBodyLength: Int = 1 << 40) {
@@ -99,6 +102,7 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
         do {
             bodyLength = try IPCMessage.bodyLength(metadata: metadata)
         } catch {
+            lastMessageError = IPCError.wrap(error, message: nil)
             throw window.error(.malformed("\(error)"), at: 0)
         }
         guard bodyLength <= maximumBodyLength else {
@@ -110,8 +114,19 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
             let message = try IPCMessage(metadata: metadata, body: window.body((prefix + length)..<total, alignment: 8))
             return .frame(.message(message), consumed: total)
         } catch {
+            lastMessageError = IPCError.wrap(error, message: nil)
             throw window.error(.malformed("\(error)"), at: 0)
         }
+    }
+
+    /// `error`, thrown by this decoder, as an ``IPCError`` in message `message`: the message's own
+    /// error (kind included) when its metadata was refused, else the framing error.
+    public func ipcError(_ error: any Error, message: Int?) -> IPCError {
+        if let framing = error as? FramingError, case .malformed = framing.kind, var own = lastMessageError {
+            own.messageIndex = own.messageIndex ?? message
+            return own
+        }
+        return IPCError.wrap(error, message: message, limits: IPCLimits(maximumMetadataBytes: maximumMetadataLength, maximumBodyBytes: maximumBodyLength))
     }
 }
 

@@ -27,7 +27,7 @@ public struct IPCStreamReader<Source: ByteSource> {
         do {
             first = try frames.next()
         } catch {
-            throw IPCError.wrap(error, message: 0, limits: options.limits)
+            throw frames.decoder.ipcError(error, message: 0)
         }
         guard let first else { throw IPCError("the stream has no schema message", message: 0) }
         guard case let .schema(schema) = try assembler.apply(first) else {
@@ -45,7 +45,7 @@ public struct IPCStreamReader<Source: ByteSource> {
                 frame = try frames.next()
             } catch {
                 ended = true
-                throw IPCError.wrap(error, message: index, limits: assembler.options.limits)
+                throw frames.decoder.ipcError(error, message: index)
             }
             guard let frame else { ended = true; return nil }
             do {
