@@ -8,12 +8,8 @@ import Vec64
 /// for the value encodings the corpus does not exercise.
 @Suite("Arrow integration JSON reader")
 struct ArrowIntegrationJSONTests {
-    /// The integration gold folder: `../shared/corpus/...` from the repository root, else the shared copy.
-    static let integrationDirectory: String = {
-        let relative = FileManager.default.currentDirectoryPath + "/../shared/corpus/arrow-ipc-stream/integration"
-        if FileManager.default.fileExists(atPath: relative) { return relative }
-        return "/work/shared/corpus/arrow-ipc-stream/integration"
-    }()
+    /// The integration gold folder, `../shared/corpus/...` from the repository root.
+    static let integrationDirectory = GoldJSONConformanceTests.integration
 
     /// Every `<producer>/<case>.json.gz`, as paths relative to ``integrationDirectory``.
     static let goldFiles: [String] = {

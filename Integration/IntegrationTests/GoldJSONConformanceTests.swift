@@ -7,10 +7,12 @@ import Testing
 /// integration JSON describes; the unsupported ones fail with a clear error.
 @Suite("Gold files against their JSON")
 struct GoldJSONConformanceTests {
+    /// `../shared/corpus/arrow-ipc-stream/integration` from the repository root, and nowhere else
+    /// (``ArrowIntegrationJSONTests/corpusIsPresent()`` fails when it is missing).
     static var integration: String {
-        let candidates = [FileManager.default.currentDirectoryPath + "/../shared/corpus/arrow-ipc-stream/integration",
-                          "/work/shared/corpus/arrow-ipc-stream/integration"]
-        return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }   // Integration/IntegrationTests/x.swift -> repository root
+        return root.appendingPathComponent("../shared/corpus/arrow-ipc-stream/integration").standardizedFileURL.path
     }
 
     static var cases: [String] {

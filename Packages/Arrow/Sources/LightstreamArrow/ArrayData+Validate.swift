@@ -96,7 +96,9 @@ struct Validator {
             let child = a.children[0]
             try requireType(child, a.type.children[0].type, a.type.children[0].name)
             try validateChild(child, named: a.type.children[0].name)
-            for i in 0..<a.length where a.isValid(i) {
+            // Every slot, null or not, must lie inside the child (the format requires it, and
+            // consumers may read null slots' ranges).
+            for i in 0..<a.length {
                 let start = a.offsetValue(buffer: 0, width: width, at: a.offset + i)
                 let size = a.offsetValue(buffer: 1, width: width, at: a.offset + i)
                 guard start >= 0, size >= 0, size <= child.length, start <= child.length - size else {
@@ -229,7 +231,12 @@ struct Validator {
             let base = (a.offset + i) * 4
             let length = Int(a.buffers[0].load(Int32.self, at: base))
             guard length >= 0 else { throw fail(.offsetOutOfBounds(value: length, bound: Int(Int32.max)), at: i) }
-            if length > 12 {
+            if length <= 12 {
+                for byte in (base * 4 + 4 + length)..<(base * 4 + 16) where a.buffers[0][byte] != 0 {
+                    _ = byte
+                    throw fail(.viewPaddingNotZero, at: i)
+                }
+            } else {
                 let bufferIndex = Int(a.buffers[0].load(Int32.self, at: base + 2))
                 let start = Int(a.buffers[0].load(Int32.self, at: base + 3))
                 guard bufferIndex >= 0 && bufferIndex + 1 < a.buffers.count else {

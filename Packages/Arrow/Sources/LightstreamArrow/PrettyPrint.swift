@@ -36,7 +36,7 @@ extension RecordBatch: CustomStringConvertible {
     /// of at most `maxWidth` characters.
     public func formatted(maxRows: Int = 20, maxWidth: Int = 40) -> String {
         TextTable(names: schema.fields.map(\.name), types: schema.fields.map { "\($0.type)" }, rowCount: length) { row, column in
-            columns[column].formatValue(at: row)
+            columns[column].formatValue(at: row, maxLength: cellByteLimit(maxWidth))
         }.render(maxRows: maxRows, maxWidth: maxWidth)
     }
 
@@ -49,7 +49,7 @@ extension Table: CustomStringConvertible {
     public func formatted(maxRows: Int = 20, maxWidth: Int = 40) -> String {
         var starts: [Int] = []
         var total = 0
-        for batch in batches { starts.append(total); total += batch.length }
+        for batch in batches { starts.append(total); total += batch.length }   // cannot overflow: Table checks rowCount
         let table = TextTable(names: schema.fields.map(\.name), types: schema.fields.map { "\($0.type)" }, rowCount: total) { row, column in
             // The last batch starting at or before `row`.
             var low = 0, high = starts.count - 1
@@ -57,7 +57,7 @@ extension Table: CustomStringConvertible {
                 let mid = (low + high + 1) / 2
                 if starts[mid] <= row { low = mid } else { high = mid - 1 }
             }
-            return batches[low].columns[column].formatValue(at: row - starts[low])
+            return batches[low].columns[column].formatValue(at: row - starts[low], maxLength: cellByteLimit(maxWidth))
         }
         let title = name.isEmpty ? "" : "\(name)\n"
         return title + table.render(maxRows: maxRows, maxWidth: maxWidth)
@@ -65,4 +65,10 @@ extension Table: CustomStringConvertible {
 
     /// The table as a text table with the default limits (see ``formatted(maxRows:maxWidth:)``).
     public var description: String { formatted() }
+}
+
+/// The UTF-8 bytes a cell of `maxWidth` characters may render before it is clipped (a character
+/// is at most 4 bytes).
+func cellByteLimit(_ maxWidth: Int) -> Int {
+    maxWidth >= Int.max / 8 ? Int.max : 4 * Swift.max(0, maxWidth) + 4
 }

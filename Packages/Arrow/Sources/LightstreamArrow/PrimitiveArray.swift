@@ -34,11 +34,11 @@ public struct PrimitiveArray<T: ArrowNativeType>: ArrowArrayView {
     public func withUnsafeValues<R>(_ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
         if values.isAligned(to: MemoryLayout<T>.alignment) {
             return try values.withUnsafeBytes { raw in
-                try body(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: T.self), count: length))
+                try body(UnsafeBufferPointer(start: raw.baseAddress?.bindMemory(to: T.self, capacity: length), count: length))
             }
         }
         return try values.copied().withUnsafeBytes { raw in
-            try body(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: T.self), count: length))
+            try body(UnsafeBufferPointer(start: raw.baseAddress?.bindMemory(to: T.self, capacity: length), count: length))
         }
     }
 

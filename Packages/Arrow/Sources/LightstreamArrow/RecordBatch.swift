@@ -10,6 +10,8 @@ public enum ArrowSchemaError: Error, Equatable, Sendable, CustomStringConvertibl
     case schemaMismatch(batch: Int)
     /// No field has the given name.
     case noSuchColumn(String)
+    /// The batches' row counts add up to more than `Int` holds.
+    case rowCountOverflow
 
     /// A one-line explanation of the error.
     public var description: String {
@@ -19,6 +21,7 @@ public enum ArrowSchemaError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .columnTypeMismatch(name, e, a): "column '\(name)' is \(a), schema says \(e)"
         case let .schemaMismatch(i): "batch \(i) has a different schema from the table"
         case let .noSuchColumn(name): "no column named '\(name)'"
+        case .rowCountOverflow: "the batches hold more rows than a table can count"
         }
     }
 }
@@ -35,11 +38,17 @@ public struct RecordBatch: Sendable, Equatable {
     /// A batch of `columns` under `schema`; the columns must match the fields in number, type
     /// and length.
     public init(schema: Schema, columns: [any ArrayDataConvertible]) throws(ArrowSchemaError) {
+        try self.init(schema: schema, columns: columns, length: columns.first?.data.length ?? 0)
+    }
+
+    /// A batch of `length` rows of `columns` under `schema`; the columns must match the fields in
+    /// number and type and have `length` rows. A batch without columns keeps its row count this way
+    /// (as Arrow IPC carries it).
+    public init(schema: Schema, columns: [any ArrayDataConvertible], length: Int) throws(ArrowSchemaError) {
         let data = columns.map(\.data)
         guard data.count == schema.fields.count else {
             throw .columnCountMismatch(fields: schema.fields.count, columns: data.count)
         }
-        let length = data.first?.length ?? 0
         for (field, column) in zip(schema.fields, data) {
             guard column.type == field.type else {
                 throw .columnTypeMismatch(column: field.name, expected: field.type, actual: column.type)
@@ -69,7 +78,8 @@ public struct RecordBatch: Sendable, Equatable {
 
     /// The rows `range` as a batch sharing every buffer. O(columns), no copy.
     public func slice(_ range: Range<Int>) -> RecordBatch {
-        try! RecordBatch(schema: schema, columns: columns.map { $0.slice(range) })
+        precondition(range.lowerBound >= 0 && range.upperBound <= length, "RecordBatch: slice \(range) out of bounds 0..<\(length)")
+        return try! RecordBatch(schema: schema, columns: columns.map { $0.slice(range) }, length: range.count)
     }
 
     /// Validates every column (see ``ArrayData/validate(path:)``), naming the column in errors.
@@ -94,12 +104,19 @@ public struct Table: Sendable, Equatable {
     public let schema: Schema
     /// The batches, in row order.
     public let batches: [RecordBatch]
+    /// The total number of rows.
+    public let rowCount: Int
 
     /// A table of `batches`, which must all have `schema`.
     public init(name: String = "", schema: Schema, batches: [RecordBatch]) throws(ArrowSchemaError) {
-        for (i, batch) in batches.enumerated() where batch.schema != schema {
-            throw .schemaMismatch(batch: i)
+        var rows = 0
+        for (i, batch) in batches.enumerated() {
+            guard batch.schema == schema else { throw .schemaMismatch(batch: i) }
+            let (sum, overflow) = rows.addingReportingOverflow(batch.length)
+            guard !overflow else { throw .rowCountOverflow }
+            rows = sum
         }
+        rowCount = rows
         self.name = name
         self.schema = schema
         self.batches = batches
@@ -109,9 +126,6 @@ public struct Table: Sendable, Equatable {
     public init(name: String = "", batches: [RecordBatch]) throws(ArrowSchemaError) {
         try self.init(name: name, schema: batches.first?.schema ?? Schema([]), batches: batches)
     }
-
-    /// The total number of rows.
-    public var rowCount: Int { batches.reduce(0) { $0 + $1.length } }
 
     /// The chunks of column `index`, one per batch.
     public func column(_ index: Int) -> [ArrayData] { batches.map { $0.columns[index] } }

@@ -39,6 +39,8 @@ public struct ArrowValidationError: Error, Equatable, Sendable, CustomStringConv
         case viewBufferIndexOutOfRange(index: Int, bufferCount: Int)
         /// A view's 4-byte prefix differs from the first bytes of the value it points to.
         case viewPrefixMismatch
+        /// An inline view (at most 12 bytes) has non-zero bytes after its value.
+        case viewPaddingNotZero
         /// A map key is null.
         case nullMapKey
         /// The type itself is inconsistent (precision, width, union ids, child types, ...); the string says how.
@@ -89,6 +91,7 @@ extension ArrowValidationError.Kind: CustomStringConvertible {
         case .invalidUTF8: "string value is not valid UTF-8"
         case let .viewBufferIndexOutOfRange(i, n): "view refers to data buffer \(i) of \(n)"
         case .viewPrefixMismatch: "view prefix differs from the bytes it points to"
+        case .viewPaddingNotZero: "inline view has non-zero bytes after its value"
         case .nullMapKey: "map key is null"
         case let .invalidType(why): "invalid type: \(why)"
         }

@@ -82,4 +82,70 @@ struct HostileInputTests {
         b.append("a"); b.append("b"); b.append("a")
         #expect(Array(try! DictionaryArray(b.finish())) == [0, 1, 0])
     }
+
+    // MARK: - Issue 12 regressions
+
+    @Test func printingAHugeListCellIsBoundedByTheCellWidth() throws {
+        // A valid list<null> whose one cell holds 2^40 nulls (408 bytes as an IPC file), and a
+        // large_list of 2^62 nulls: printing shows the first elements and stops.
+        let huge = ArrayData(type: .list(of: .null), length: 1, buffers: [Buffer(values: [Int32(0), Int32.max])],
+                             children: [ArrayData(type: .null, length: Int(Int32.max))])
+        try huge.validate()
+        let batch = try RecordBatch(["l": huge])
+        let text = batch.formatted(maxRows: 5, maxWidth: 40)
+        #expect(text.contains("[null, null"))
+        #expect(text.contains("…"))
+        #expect(text.count < 1000)
+        let larger = ArrayData(type: .largeList(Field("item", .null)), length: 1, buffers: [Buffer(values: [Int64(0), Int64(1) << 62])],
+                               children: [ArrayData(type: .null, length: 1 << 62)])
+        try larger.validate()
+        #expect(larger.formatValue(at: 0, maxLength: 30).hasSuffix("…"))
+        // Nested lists multiply: 3 levels of 1,000 elements each stop at the budget too.
+        let inner = ArrayData(type: .list(of: .int8), length: 1000, buffers: [Buffer(values: (0...1000).map { Int32($0 * 1000) })],
+                              children: [Int8Array(Array(repeating: 1, count: 1_000_000)).data])
+        let outer = ArrayData(type: .list(Field("item", inner.type)), length: 1, buffers: [Buffer(values: [Int32(0), 1000])], children: [inner])
+        #expect(outer.formatValue(at: 0, maxLength: 100).utf8.count <= 104)
+        // Long strings and binaries are read only as far as the budget.
+        let long = StringArray([String(repeating: "é", count: 100_000)]).data
+        #expect(long.formatValue(at: 0, maxLength: 11) == String(repeating: "é", count: 5) + "…")
+        #expect(long.formatValue(at: 0).count == 100_000)
+    }
+
+    @Test func tableRowCountsCannotOverflow() {
+        let half = ArrayData(type: .null, length: Int.max / 2 + 1)
+        let schema = Schema([Field("n", .null)])
+        #expect(throws: ArrowSchemaError.rowCountOverflow) {
+            let batch = try RecordBatch(schema: schema, columns: [half])
+            _ = try Table(batches: [batch, batch])
+        }
+    }
+
+    @Test func listViewSlotsOutOfBoundsAreInvalidEvenWhenNull() {
+        // Slot 1 is null but its offset points far past the child.
+        let bad = ArrayData(type: .listView(Field("item", .int64)), length: 2, validity: Samples.bits([true, false]),
+                            buffers: [Samples.int32Buffer([0, 1_000_000]), Samples.int32Buffer([1, 5])],
+                            children: [Int64Array([1, 2] as [Int64]).data])
+        #expect(throws: ArrowValidationError.self) { try bad.validate() }
+    }
+
+    @Test func inlineViewsMustBeZeroPadded() throws {
+        var view = [UInt8](repeating: 0, count: 16)
+        view[0] = 2                     // length 2
+        view[4] = UInt8(ascii: "h")
+        view[5] = UInt8(ascii: "i")
+        let good = ArrayData(type: .utf8View, length: 1, buffers: [Buffer(copying: view)])
+        try good.validate()
+        view[9] = 0x41                  // a stray byte after the value
+        let bad = ArrayData(type: .utf8View, length: 1, buffers: [Buffer(copying: view)])
+        #expect(throws: ArrowValidationError.self) { try bad.validate() }
+    }
+
+    @Test func aBatchWithoutColumnsKeepsItsLength() throws {
+        let batch = try RecordBatch(schema: Schema([]), columns: [], length: 17)
+        #expect(batch.length == 17)
+        #expect(batch.slice(2..<5).length == 3)
+        #expect(throws: ArrowSchemaError.self) {
+            try RecordBatch(schema: Schema([Field("x", .int8)]), columns: [Int8Array([1] as [Int8])], length: 2)
+        }
+    }
 }

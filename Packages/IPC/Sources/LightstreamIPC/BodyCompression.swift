@@ -11,8 +11,9 @@ public enum IPCCompression: Int8, Sendable, CaseIterable {
 /// A body compression codec for IPC buffers: each buffer is stored as its uncompressed length
 /// (Int64, little-endian; -1 for "not compressed") followed by the compressed bytes.
 ///
-/// The Codecs layer supplies LZ4 frame and Zstd implementations; until then no codec is built in,
-/// and reading a compressed body fails with a clear error.
+/// ``CodecBodyCompression`` supplies LZ4 frame and Zstd on the Codecs layer. A reader checks the
+/// declared length against its ``IPCLimits`` before calling ``decompress(_:uncompressedLength:)``;
+/// an implementation must still not trust it (the compressed bytes decide how much is produced).
 public protocol IPCBodyCodec: Sendable {
     /// Which compression this codec implements, as recorded in the message metadata.
     var compression: IPCCompression { get }

@@ -21,8 +21,12 @@ public struct CodecBodyCompression: IPCBodyCodec {
         return output.freeze()
     }
 
+    /// Decompresses `input` into exactly `uncompressedLength` bytes. The length comes from the
+    /// input, so nothing is reserved from it alone: the output starts at what the compressed
+    /// bytes could plausibly produce and grows as they decode, never past `uncompressedLength`.
     public func decompress(_ input: Buffer, uncompressedLength: Int) throws -> Buffer {
-        var output = Vec64<UInt8>(minimumCapacity: uncompressedLength)
+        let plausible = input.count.multipliedReportingOverflow(by: 16)
+        var output = Vec64<UInt8>(minimumCapacity: min(uncompressedLength, plausible.overflow ? Int.max : max(plausible.partialValue, 1 << 16)))
         try input.withUnsafeBytes { raw in try codec.decompress(raw, into: &output, limit: uncompressedLength) }
         guard output.count == uncompressedLength else {
             throw IPCError("a compressed buffer decompressed to \(output.count) bytes, its prefix says \(uncompressedLength)")

@@ -2,9 +2,26 @@ import LightstreamArrow
 import LightstreamFlatBuffers
 import LightstreamFraming
 
-/// Why Arrow IPC bytes could not be read or written: what was wrong and where (message index,
-/// field path, byte offset where known).
+/// Why Arrow IPC bytes could not be read or written: what kind of problem (for a program to
+/// switch on), what was wrong and where (message index, field path, byte offset where known).
 public struct IPCError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The kinds of IPC error.
+    public enum Kind: Equatable, Sendable {
+        /// The bytes break the Arrow format's rules (metadata, buffers, offsets, dictionaries).
+        case invalidData
+        /// Valid Arrow the library does not read (tensors, a future metadata version, an
+        /// unconfigured codec).
+        case unsupported
+        /// The input asked for more than a configured ``IPCLimits`` bound allows.
+        case limitExceeded(IPCLimits.Limit)
+        /// The input ended inside a message.
+        case truncated
+        /// The underlying byte source or sink failed.
+        case io
+    }
+
+    /// What kind of problem it is.
+    public var kind: Kind
     /// What was wrong.
     public var reason: String
     /// The index of the message in the stream or file (0 = the schema), when known.
@@ -12,11 +29,19 @@ public struct IPCError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The field path, when the problem is in one column.
     public var fieldPath: [String]
 
-    /// An error saying `reason`, in message `message` and field path `field` when known.
-    public init(_ reason: String, message: Int? = nil, field: [String] = []) {
+    /// An error of `kind` saying `reason`, in message `message` and field path `field` when known.
+    public init(_ reason: String, kind: Kind = .invalidData, message: Int? = nil, field: [String] = []) {
+        self.kind = kind
         self.reason = reason
         messageIndex = message
         fieldPath = field
+    }
+
+    /// An error saying that `what` (`value`) exceeds `limit` (`maximum`).
+    public static func limitExceeded(_ limit: IPCLimits.Limit, value: Int, maximum: Int, _ what: String,
+                                     message: Int? = nil, field: [String] = []) -> IPCError {
+        IPCError("\(what) (\(value)) exceeds the limit \(limit.rawValue) (\(maximum))", kind: .limitExceeded(limit),
+                 message: message, field: field)
     }
 
     /// The message index and field path, when known, then the reason, as one line.
@@ -27,7 +52,9 @@ public struct IPCError: Error, Equatable, Sendable, CustomStringConvertible {
         return (parts.isEmpty ? "" : parts.joined(separator: ", ") + ": ") + reason
     }
 
-    static func wrap(_ error: any Error, message: Int?) -> IPCError {
+    /// `error` as an ``IPCError`` in message `message`; `limits` (when known) tells which limit a
+    /// framing error's maximum is.
+    static func wrap(_ error: any Error, message: Int?, limits: IPCLimits? = nil) -> IPCError {
         switch error {
         case var e as IPCError:
             if e.messageIndex == nil { e.messageIndex = message }
@@ -37,7 +64,14 @@ public struct IPCError: Error, Equatable, Sendable, CustomStringConvertible {
         case let e as FlatBufferError:
             return IPCError("invalid metadata: \(e)", message: message)
         case let e as FramingError:
-            return IPCError("\(e)", message: message)
+            let kind: Kind = switch e.kind {
+            case .truncatedFrame: .truncated
+            case .io: .io
+            case let .frameTooLarge(_, maximum) where maximum == limits?.maximumMetadataBytes: .limitExceeded(.metadataBytes)
+            case .frameTooLarge, .bufferLimitExceeded: .limitExceeded(.bodyBytes)
+            default: .invalidData
+            }
+            return IPCError("\(e)", kind: kind, message: message)
         default:
             return IPCError("\(error)", message: message)
         }

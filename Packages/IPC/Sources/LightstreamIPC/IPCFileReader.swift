@@ -29,23 +29,31 @@ public struct IPCFileReader: Sendable {
         guard n >= 6 + 2 + 4 + 6, file.slice(0..<6).array == arrowMagic, file.slice((n - 6)..<n).array == arrowMagic else {
             throw IPCError("not an Arrow IPC file: the ARROW1 magic is missing at the start or end (\(n) bytes)")
         }
-        let footerLength = Int(file.load(Int32.self, fromByteOffset: n - 10))
+        let footerLength = Int(Int32(littleEndian: file.load(Int32.self, fromByteOffset: n - 10)))
         guard footerLength > 0, footerLength <= n - 18 else { throw IPCError("footer length \(footerLength) does not fit in a \(n)-byte file") }
+        try options.limits.check(.metadataBytes, footerLength, "the footer length")
         let footer: FlatTable
         do {
             footer = try FlatBuffer(file.slice((n - 10 - footerLength)..<(n - 10))).root()
+            let version = try footer.scalar(0, default: Int16(0))
+            // Old writers (Arrow 0.14) leave it out (V1 by default); each message carries its own.
+            guard version <= 4 else {
+                throw IPCError("the footer's metadata version \(version) is newer than V5 (4) and not supported", kind: .unsupported)
+            }
+            guard let schemaTable = try footer.table(1) else { throw IPCError("the footer has no schema") }
+            ipcSchema = try SchemaDecoder.decode(schemaTable, limits: options.limits)
         } catch {
             throw IPCError.wrap(error, message: nil)
         }
-        guard let schemaTable = try footer.table(1) else { throw IPCError("the footer has no schema") }
-        ipcSchema = try SchemaDecoder.decode(schemaTable)
         func blocks(_ slot: Int) throws -> [(Int, Int, Int)] {
             guard let vector = try footer.vector(slot, elementSize: 24) else { return [] }
             return try (0..<vector.count).map { i in
                 let offset = try vector.structField(at: i, offset: 0, as: Int64.self)
                 let metadata = try vector.structField(at: i, offset: 8, as: Int32.self)
                 let body = try vector.structField(at: i, offset: 16, as: Int64.self)
-                guard offset >= 8, metadata > 0, body >= 0, offset <= Int64(n), Int64(metadata) <= Int64(n) - offset,
+                // At least a 4-byte length prefix and a 4-byte root offset: anything shorter could not
+                // even hold the prefix that is read before the metadata is parsed.
+                guard offset >= 8, metadata >= 8, body >= 0, offset <= Int64(n), Int64(metadata) <= Int64(n) - offset,
                       body <= Int64(n) - offset - Int64(metadata) else {
                     throw IPCError("footer block \(i) (offset \(offset), metadata \(metadata), body \(body)) is outside the \(n)-byte file")
                 }
@@ -56,39 +64,47 @@ public struct IPCFileReader: Sendable {
         var memo = DictionaryMemo()
         for (i, block) in try blocks(2).enumerated() {
             do {
-                let message = try Self.message(file, at: block)
+                let message = try Self.message(file, at: block, limits: options.limits)
                 guard message.kind == .dictionaryBatch else { throw IPCError("dictionary block holds a \(message.kind) message") }
                 try memo.apply(message, schema: ipcSchema, options: options, allowReplacement: false)
             } catch {
                 throw IPCError.wrap(error, message: i)
             }
         }
+        do {
+            try memo.resolve()
+        } catch {
+            throw IPCError.wrap(error, message: nil)
+        }
         self.memo = memo
     }
 
-    static func message(_ file: Buffer, at block: (Int, Int, Int)) throws -> IPCMessage {
+    /// The message of a footer block, whose bounds the footer reading checked (metadata at least
+    /// 8 bytes, block inside the file).
+    static func message(_ file: Buffer, at block: (Int, Int, Int), limits: IPCLimits) throws -> IPCMessage {
         let (offset, metadataLength, bodyLength) = block
         var prefix = 4
-        var length = Int(file.load(Int32.self, fromByteOffset: offset))
+        var length = Int(Int32(littleEndian: file.load(Int32.self, fromByteOffset: offset)))
         if length == -1 {
             prefix = 8
-            guard metadataLength >= 8 else { throw IPCError("block metadata length \(metadataLength) is too short") }
-            length = Int(file.load(Int32.self, fromByteOffset: offset + 4))
+            length = Int(Int32(littleEndian: file.load(Int32.self, fromByteOffset: offset + 4)))
         }
         guard length > 0, length <= metadataLength - prefix else {
             throw IPCError("message metadata length \(length) does not fit its block of \(metadataLength) bytes")
         }
+        try limits.check(.metadataBytes, length, "the message metadata length")
         let metadata = file.slice((offset + prefix)..<(offset + prefix + length))
         var body = file.slice((offset + metadataLength)..<(offset + metadataLength + bodyLength))
         if !body.isAligned(to: 8) { body = body.copied() }
         return try IPCMessage(metadata: metadata, body: body)
     }
 
-    /// Record batch `index`, read from its block.
+    /// Record batch `index` (in `0..<batchCount`, else a trap as for an array), read from its block.
     public func batch(_ index: Int) throws -> RecordBatch {
         precondition(index >= 0 && index < batchCount, "IPCFileReader: batch \(index) of \(batchCount)")
         do {
-            let message = try Self.message(file, at: (recordBatchBlocks[index].offset, recordBatchBlocks[index].metadataLength, recordBatchBlocks[index].bodyLength))
+            let block = recordBatchBlocks[index]
+            let message = try Self.message(file, at: (block.offset, block.metadataLength, block.bodyLength), limits: options.limits)
             guard message.kind == .recordBatch else { throw IPCError("record batch block holds a \(message.kind) message") }
             return try readRecordBatch(message, schema: ipcSchema, memo: memo, options: options)
         } catch {
@@ -98,6 +114,10 @@ public struct IPCFileReader: Sendable {
 
     /// Every batch as a table.
     public func readAll() throws -> Table {
-        try Table(schema: schema, batches: (0..<batchCount).map(batch))
+        do {
+            return try Table(schema: schema, batches: (0..<batchCount).map(batch))
+        } catch let error as ArrowSchemaError {
+            throw IPCError("\(error)")
+        }
     }
 }

@@ -29,7 +29,8 @@ public struct IPCMessage: Sendable {
     public init(metadata: Buffer, body: Buffer) throws {
         let root = try FlatBuffer(metadata).root()
         version = try root.scalar(0, default: Int16(0))
-        guard version >= 3 else { throw IPCError("metadata version V\(version + 1) is older than V4 and not supported") }
+        guard version >= 3 else { throw IPCError("metadata version V\(version + 1) is older than V4 and not supported", kind: .unsupported) }
+        guard version <= 4 else { throw IPCError("metadata version \(version) is newer than V5 (4) and not supported", kind: .unsupported) }
         let rawKind = try root.scalar(1, default: UInt8(0))
         guard let kind = IPCMessageKind(rawValue: rawKind) else { throw IPCError("unknown message header type \(rawKind)") }
         guard let header = try root.table(2) else { throw IPCError("message has no header") }
@@ -64,11 +65,19 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
     public var maximumMetadataLength: Int
     /// The largest body accepted.
     public var maximumBodyLength: Int
+    /// The ``IPCError`` behind the last `malformed` framing error, when a message's metadata was
+    /// refused (its ``IPCError/kind`` says whether it was invalid or unsupported).
+    public private(set) var lastMessageError: IPCError?
 
     /// A decoder with the given limits on metadata (default 64 MiB) and body (default 1 TiB) length.
     public init(maximumMetadataLength: Int = 64 << 20, maximumBodyLength: Int = 1 << 40) {
         self.maximumMetadataLength = maximumMetadataLength
         self.maximumBodyLength = maximumBodyLength
+    }
+
+    /// A decoder with the metadata and body limits of `limits`.
+    public init(limits: IPCLimits) {
+        self.init(maximumMetadataLength: limits.maximumMetadataBytes, maximumBodyLength: limits.maximumBodyBytes)
     }
 
     /// Decodes the first message or end-of-stream marker; the body is handed out 8-byte aligned
@@ -93,6 +102,7 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
         do {
             bodyLength = try IPCMessage.bodyLength(metadata: metadata)
         } catch {
+            lastMessageError = IPCError.wrap(error, message: nil)
             throw window.error(.malformed("\(error)"), at: 0)
         }
         guard bodyLength <= maximumBodyLength else {
@@ -104,8 +114,19 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
             let message = try IPCMessage(metadata: metadata, body: window.body((prefix + length)..<total, alignment: 8))
             return .frame(.message(message), consumed: total)
         } catch {
+            lastMessageError = IPCError.wrap(error, message: nil)
             throw window.error(.malformed("\(error)"), at: 0)
         }
+    }
+
+    /// `error`, thrown by this decoder, as an ``IPCError`` in message `message`: the message's own
+    /// error (kind included) when its metadata was refused, else the framing error.
+    public func ipcError(_ error: any Error, message: Int?) -> IPCError {
+        if let framing = error as? FramingError, case .malformed = framing.kind, var own = lastMessageError {
+            own.messageIndex = own.messageIndex ?? message
+            return own
+        }
+        return IPCError.wrap(error, message: message, limits: IPCLimits(maximumMetadataBytes: maximumMetadataLength, maximumBodyBytes: maximumBodyLength))
     }
 }
 

@@ -54,7 +54,7 @@ public struct IPCStreamAssembler: Sendable {
         do {
             guard let schema else {
                 guard message.kind == .schema else { throw IPCError("the stream starts with a \(message.kind) message, not a schema") }
-                let decoded = try SchemaDecoder.decode(message.header)
+                let decoded = try SchemaDecoder.decode(message.header, limits: options.limits)
                 self.schema = decoded
                 return .schema(decoded)
             }
@@ -63,11 +63,12 @@ public struct IPCStreamAssembler: Sendable {
                 let (id, isDelta) = try memo.apply(message, schema: schema, options: options, allowReplacement: true)
                 return .dictionary(id: id, isDelta: isDelta)
             case .recordBatch:
+                try memo.resolve()
                 return .recordBatch(try readRecordBatch(message, schema: schema, memo: memo, options: options))
             case .schema:
                 throw IPCError("a second schema message inside the stream")
             case .tensor, .sparseTensor:
-                throw IPCError("tensor messages are not supported")
+                throw IPCError("tensor messages are not supported", kind: .unsupported)
             }
         } catch {
             throw IPCError.wrap(error, message: index)

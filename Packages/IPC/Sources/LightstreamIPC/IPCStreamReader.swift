@@ -21,13 +21,13 @@ public struct IPCStreamReader<Source: ByteSource> {
 
     /// Reads the schema message from `source`.
     public init(source: Source, options: IPCReadOptions = IPCReadOptions()) throws {
-        frames = FrameReader(decoder: IPCMessageDecoder(), source: source)
+        frames = FrameReader(decoder: IPCMessageDecoder(limits: options.limits), source: source)
         assembler = IPCStreamAssembler(options: options)
         let first: IPCFrame?
         do {
             first = try frames.next()
         } catch {
-            throw IPCError.wrap(error, message: 0)
+            throw frames.decoder.ipcError(error, message: 0)
         }
         guard let first else { throw IPCError("the stream has no schema message", message: 0) }
         guard case let .schema(schema) = try assembler.apply(first) else {
@@ -45,7 +45,7 @@ public struct IPCStreamReader<Source: ByteSource> {
                 frame = try frames.next()
             } catch {
                 ended = true
-                throw IPCError.wrap(error, message: index)
+                throw frames.decoder.ipcError(error, message: index)
             }
             guard let frame else { ended = true; return nil }
             do {

@@ -11,6 +11,9 @@ struct RecordBatchDecoder {
     let bufferSpecs: FlatVector?
     let variadicCounts: FlatVector?
     let codec: (any IPCBodyCodec)?
+    let limits: IPCLimits
+    /// Bytes decompressed so far for this batch (bounded by ``IPCLimits/maximumDecompressedBatchBytes``).
+    var decompressedBytes = 0
     let version: Int16
     let dictionaryIDs: [[Int]: Int64]
     let dictionaries: [Int64: ArrayData]
@@ -21,9 +24,12 @@ struct RecordBatchDecoder {
     let length: Int
 
     init(header: FlatTable, body: Buffer, version: Int16, dictionaryIDs: [[Int]: Int64], dictionaries: [Int64: ArrayData],
-         codecs: [IPCCompression: any IPCBodyCodec]) throws {
+         options: IPCReadOptions) throws {
+        let codecs = options.codecs
+        limits = options.limits
         let length = try header.scalar(0, default: Int64(0))
         guard length >= 0 else { throw IPCError("negative batch length \(length)") }
+        try limits.check(.arrayLength, Int(length), "the batch length")
         self.length = Int(length)
         nodes = try header.vector(1, elementSize: 16)
         bufferSpecs = try header.vector(2, elementSize: 16)
@@ -31,8 +37,10 @@ struct RecordBatchDecoder {
         if let compression = try header.table(3) {
             let raw = try compression.scalar(0, default: Int8(0))
             guard let kind = IPCCompression(rawValue: raw) else { throw IPCError("unknown body compression codec \(raw)") }
+            let method = try compression.scalar(1, default: Int8(0))
+            guard method == 0 else { throw IPCError("body compression method \(method) is not BUFFER (0)", kind: .unsupported) }
             guard let codec = codecs[kind] else {
-                throw IPCError("the body is compressed with \(kind == .lz4Frame ? "LZ4_FRAME" : "ZSTD"), and no codec for it is configured (the Codecs layer is not built yet)")
+                throw IPCError("the body is compressed with \(kind == .lz4Frame ? "LZ4_FRAME" : "ZSTD"), and no codec for it is configured", kind: .unsupported)
             }
             self.codec = codec
         } else {
@@ -50,6 +58,7 @@ struct RecordBatchDecoder {
         let nulls = try nodes.structField(at: nodeIndex, offset: 8, as: Int64.self)
         nodeIndex += 1
         guard length >= 0, nulls >= 0, nulls <= length else { throw IPCError("field node length \(length), null count \(nulls) are invalid", field: path) }
+        try limits.check(.arrayLength, Int(length), "the array length", field: path)
         return (Int(length), Int(nulls))
     }
 
@@ -64,10 +73,21 @@ struct RecordBatchDecoder {
         let raw = body.slice(Int(offset)..<Int(offset + length))
         guard let codec, raw.count > 0 else { return raw }
         guard raw.count >= 8 else { throw IPCError("compressed buffer of \(raw.count) bytes has no length prefix", field: path) }
-        let uncompressed = raw.load(Int64.self, fromByteOffset: 0)
+        let uncompressed = Int64(littleEndian: raw.load(Int64.self, fromByteOffset: 0))
         if uncompressed == -1 { return raw.slice(8..<raw.count) }
         guard uncompressed >= 0 else { throw IPCError("compressed buffer declares length \(uncompressed)", field: path) }
-        return try codec.decompress(raw.slice(8..<raw.count), uncompressedLength: Int(uncompressed))
+        // The declared length is checked against the limits before anything is allocated for it,
+        // and the codec writes at most that many bytes, growing its output as bytes decode.
+        try limits.check(.decompressedBufferBytes, Int(uncompressed), "buffer \(bufferIndex - 1) declares an uncompressed length", field: path)
+        let total = decompressedBytes.addingReportingOverflow(Int(uncompressed))
+        guard !total.overflow else { throw IPCError("the batch's buffers declare more uncompressed bytes than Int holds", field: path) }
+        try limits.check(.decompressedBatchBytes, total.partialValue, "the batch's buffers declare uncompressed bytes", field: path)
+        decompressedBytes = total.partialValue
+        do {
+            return try codec.decompress(raw.slice(8..<raw.count), uncompressedLength: Int(uncompressed))
+        } catch {
+            throw IPCError("buffer \(bufferIndex - 1) does not decompress: \(error)", field: path)
+        }
     }
 
     mutating func array(_ field: Field, path: [Int], names: [String]) throws -> ArrayData {

@@ -54,47 +54,89 @@ func dictionaryValueType(_ type: DataType) -> DataType {
 
 // MARK: - Reading
 
-enum SchemaDecoder {
-    static let maximumNesting = 64
+/// What decoding one piece of metadata may still cost. A FlatBuffer can point many times at one
+/// table or string, so work is counted as it is done, not inferred from the byte count: every
+/// field reached counts against ``IPCLimits/maximumSchemaFields``, and the bytes of every string
+/// decoded against the FlatBuffer's own size (which unshared strings can never exceed).
+struct MetadataBudget {
+    let limits: IPCLimits
+    var fieldsLeft: Int
+    var stringBytesLeft: Int
 
-    static func decode(_ table: FlatTable) throws -> IPCSchema {
+    init(limits: IPCLimits, flatBufferBytes: Int) {
+        self.limits = limits
+        fieldsLeft = limits.maximumSchemaFields
+        stringBytesLeft = flatBufferBytes
+    }
+
+    mutating func spendField(_ names: [String]) throws {
+        fieldsLeft -= 1
+        guard fieldsLeft >= 0 else {
+            throw IPCError.limitExceeded(.schemaFields, value: limits.maximumSchemaFields + 1, maximum: limits.maximumSchemaFields,
+                                         "the schema reaches more fields than allowed", field: names)
+        }
+    }
+
+    mutating func string(_ table: FlatTable, _ slot: Int) throws -> String? {
+        guard let text = try table.string(slot) else { return nil }
+        stringBytesLeft -= text.utf8.count
+        guard stringBytesLeft >= 0 else {
+            throw IPCError("the metadata's strings add up to more bytes than the metadata holds (strings reached repeatedly)")
+        }
+        return text
+    }
+}
+
+enum SchemaDecoder {
+    static func decode(_ table: FlatTable, limits: IPCLimits = .default) throws -> IPCSchema {
         let endianness = try table.scalar(0, default: Int16(0))
         guard endianness == 0 else {
-            throw IPCError("big-endian data is not supported: Lightstream reads little-endian Arrow IPC only")
+            throw IPCError("big-endian data is not supported: Lightstream reads little-endian Arrow IPC only", kind: .unsupported)
         }
+        var budget = MetadataBudget(limits: limits, flatBufferBytes: table.buffer.bytes.count)
         var ids: [[Int]: Int64] = [:]
         var fields: [Field] = []
         if let vector = try table.vector(1, elementSize: 4) {
             for i in 0..<vector.count {
-                fields.append(try field(try vector.table(at: i), path: [i], names: [], ids: &ids))
+                fields.append(try field(try vector.table(at: i), path: [i], names: [], ids: &ids, budget: &budget))
             }
         }
-        return IPCSchema(schema: Schema(fields, metadata: try metadata(table, slot: 2)), dictionaryIDs: ids)
+        return IPCSchema(schema: Schema(fields, metadata: try metadata(table, slot: 2, budget: &budget)), dictionaryIDs: ids)
     }
 
+    /// The key-value metadata in `slot` of `table`, with a budget of its own.
     static func metadata(_ table: FlatTable, slot: Int) throws -> [String: String] {
+        var budget = MetadataBudget(limits: .default, flatBufferBytes: table.buffer.bytes.count)
+        return try metadata(table, slot: slot, budget: &budget)
+    }
+
+    static func metadata(_ table: FlatTable, slot: Int, budget: inout MetadataBudget) throws -> [String: String] {
         guard let vector = try table.vector(slot, elementSize: 4) else { return [:] }
         var result: [String: String] = [:]
         for i in 0..<vector.count {
             let pair = try vector.table(at: i)
-            result[try pair.string(0) ?? ""] = try pair.string(1) ?? ""
+            result[try budget.string(pair, 0) ?? ""] = try budget.string(pair, 1) ?? ""
         }
         return result
     }
 
-    static func field(_ table: FlatTable, path: [Int], names: [String], ids: inout [[Int]: Int64]) throws -> Field {
-        guard path.count <= maximumNesting else { throw IPCError("fields nested deeper than \(maximumNesting)", field: names) }
-        let name = try table.string(0) ?? ""
+    static func field(_ table: FlatTable, path: [Int], names: [String], ids: inout [[Int]: Int64], budget: inout MetadataBudget) throws -> Field {
+        try budget.spendField(names)
+        let maximumNesting = budget.limits.maximumNestingDepth
+        guard path.count <= maximumNesting else {
+            throw IPCError.limitExceeded(.nestingDepth, value: path.count, maximum: maximumNesting, "fields nested this deep", field: names)
+        }
+        let name = try budget.string(table, 0) ?? ""
         let here = names + [name]
         let nullable = try table.bool(1)
         var children: [Field] = []
         if let vector = try table.vector(5, elementSize: 4) {
             for i in 0..<vector.count {
-                children.append(try field(try vector.table(at: i), path: path + [i], names: here, ids: &ids))
+                children.append(try field(try vector.table(at: i), path: path + [i], names: here, ids: &ids, budget: &budget))
             }
         }
         let typeID = try table.scalar(2, default: UInt8(0))
-        var type = try dataType(typeID, try table.table(3), children: children, field: here)
+        var type = try dataType(typeID, try table.table(3), children: children, field: here, budget: &budget)
         if let encoding = try table.table(4) {
             ids[path] = try encoding.scalar(0, default: Int64(0))
             var indexType = DataType.int32
@@ -103,7 +145,7 @@ enum SchemaDecoder {
             }
             type = .dictionary(index: indexType, value: type, ordered: try encoding.bool(2))
         }
-        return Field(name, type, nullable: nullable, metadata: try metadata(table, slot: 6))
+        return Field(name, type, nullable: nullable, metadata: try metadata(table, slot: 6, budget: &budget))
     }
 
     static func integerType(_ table: FlatTable, field: [String]) throws -> DataType {
@@ -132,7 +174,7 @@ enum SchemaDecoder {
         }
     }
 
-    static func dataType(_ id: UInt8, _ table: FlatTable?, children: [Field], field: [String]) throws -> DataType {
+    static func dataType(_ id: UInt8, _ table: FlatTable?, children: [Field], field: [String], budget: inout MetadataBudget) throws -> DataType {
         guard let kind = TypeID(rawValue: id), kind != .none else { throw IPCError("unknown type id \(id)", field: field) }
         func requireTable() throws -> FlatTable {
             guard let table else { throw IPCError("type \(kind) has no type table", field: field) }
@@ -183,7 +225,7 @@ enum SchemaDecoder {
             }
         case .timestamp:
             let t = try requireTable()
-            return .timestamp(try timeUnit(try t.scalar(0, default: Int16(0)), field: field), timezone: try t.string(1))
+            return .timestamp(try timeUnit(try t.scalar(0, default: Int16(0)), field: field), timezone: try budget.string(t, 1))
         case .duration:
             return .duration(try timeUnit(try requireTable().scalar(0, default: Int16(1)), field: field))
         case .interval:

@@ -9,8 +9,9 @@ enum Corpus {
     static var root: String {
         var directory = URL(fileURLWithPath: #filePath)
         for _ in 0..<5 { directory.deleteLastPathComponent() }  // Tests/LightstreamIPCTests/x.swift -> repository root
-        let candidates = [directory.appendingPathComponent("../shared/corpus").path, "/work/shared/corpus"]
-        return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
+        // `../shared/corpus` from the repository root, and nowhere else: a missing corpus fails
+        // the corpus checks instead of silently running zero cases.
+        return directory.appendingPathComponent("../shared/corpus").standardizedFileURL.path
     }
 
     static var integration: String { root + "/arrow-ipc-stream/integration" }

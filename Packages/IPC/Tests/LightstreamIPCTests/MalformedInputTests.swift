@@ -13,6 +13,13 @@ struct MalformedInputTests {
         return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted().map { directory + "/" + $0 }
     }
 
+    /// The parameterized tests below would run zero cases without the corpus: fail instead.
+    @Test func corpusIsPresent() {
+        #expect(Self.files("ipc-stream").count >= 10, "no malformed streams under \(Corpus.root)/malformed/ipc-stream")
+        #expect(Self.files("ipc-file").count >= 10, "no malformed files under \(Corpus.root)/malformed/ipc-file")
+        #expect(Corpus.cases.count >= 91, "found \(Corpus.cases.count) gold cases under \(Corpus.integration)")
+    }
+
     @Test("malformed streams", arguments: files("ipc-stream"))
     func malformedStream(_ path: String) throws {
         let bytes = try Corpus.load(path)
@@ -56,9 +63,11 @@ struct MalformedInputTests {
         }
     }
 
-    @Test func bitFlipsNeverCrash() throws {
+    /// Seeded, so a failure names the seed (in the test case's arguments) and reproduces.
+    @Test("bit flips never crash", arguments: [UInt64(1), 2, 3])
+    func bitFlipsNeverCrash(seed: UInt64) throws {
         let bytes = try writeStream(try Table(batches: [try RoundTripTests.sample])).array
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64(seed: seed)
         for _ in 0..<500 {
             var mutated = bytes
             for _ in 0..<Int.random(in: 1...4, using: &rng) {
@@ -71,5 +80,18 @@ struct MalformedInputTests {
                 #expect(error is IPCError)
             }
         }
+    }
+}
+
+/// A small deterministic generator so random tests reproduce from their seed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

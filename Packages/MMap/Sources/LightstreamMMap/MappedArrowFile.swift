@@ -16,16 +16,25 @@ public enum MappedValidation: Sendable {
 
 /// Options for ``MappedArrowFile``.
 public struct MappedFileOptions: Sendable {
+    /// When batches get the full structural validation.
     public var validation: MappedValidation
+    /// How the file will be read (passed to `madvise`).
     public var hint: AccessHint
     /// Body codecs for compressed files (by default the built-in LZ4 frame and Zstd); compressed
     /// buffers are decompressed into aligned memory, the rest stays mapped.
     public var codecs: [IPCCompression: any IPCBodyCodec]
+    /// The bounds on what the file may make the reader do (metadata sizes, decompressed sizes,
+    /// schema fields; see ``IPCLimits``).
+    public var limits: IPCLimits
 
-    public init(validation: MappedValidation = .lazily, hint: AccessHint = .normal, codecs: [IPCCompression: any IPCBodyCodec] = CodecBodyCompression.all) {
+    /// Options for mapping a file: when to validate batches (dictionaries are always validated at
+    /// open), the access hint, the codecs and the limits.
+    public init(validation: MappedValidation = .lazily, hint: AccessHint = .normal, codecs: [IPCCompression: any IPCBodyCodec] = CodecBodyCompression.all,
+                limits: IPCLimits = .default) {
         self.validation = validation
         self.hint = hint
         self.codecs = codecs
+        self.limits = limits
     }
 }
 
@@ -50,7 +59,9 @@ public struct MappedArrowFile: Sendable {
     /// Maps `path` and reads its footer, schema and dictionaries.
     public init(path: String, options: MappedFileOptions = MappedFileOptions()) throws {
         bytes = try MemoryMap.map(path: path, hint: options.hint)
-        reader = try IPCFileReader(bytes, options: IPCReadOptions(codecs: options.codecs, validate: false))
+        // Batches are validated here (at open or on first touch); dictionaries always at open.
+        reader = try IPCFileReader(bytes, options: IPCReadOptions(codecs: options.codecs, validate: false, validateDictionaries: true,
+                                                                  limits: options.limits))
         validation = options.validation
         validated = ValidatedBatches(count: reader.batchCount)
         if options.validation == .atOpen {

@@ -26,8 +26,9 @@ enum Files {
     static var corpus: String {
         var directory = URL(fileURLWithPath: #filePath)
         for _ in 0..<5 { directory.deleteLastPathComponent() }
-        let candidates = [directory.appendingPathComponent("../shared/corpus").path, "/work/shared/corpus"]
-        return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
+        // `../shared/corpus` from the repository root, and nowhere else: a missing corpus fails
+        // the corpus checks instead of silently running zero cases.
+        return directory.appendingPathComponent("../shared/corpus").standardizedFileURL.path
     }
 
     static func sampleTable(rows: Int = 1000, batches: Int = 3) throws -> Table {
@@ -199,5 +200,19 @@ struct MappedArrowFileTests {
         let small = try Int64Array(try file.batch(1).columns[0])
         #expect(Array(small) == [7, 8, 9])
         #expect((small.data.buffers[0].byteOffset(from: file.bytes) ?? 0) > 4 << 30)
+    }
+
+    @Test func dictionariesAreValidatedAtOpenWhateverTheBatchValidation() throws {
+        // A dictionary of one string that is not UTF-8: batches validate lazily, the dictionary
+        // (read at open, indexed by every batch) must not wait for that.
+        let bad = ArrayData(type: .utf8, length: 1, buffers: [Buffer(values: [Int32(0), 1]), Buffer(copying: [UInt8(0xFF)])])
+        let type = DataType.dictionary(index: .int32, value: .utf8, ordered: false)
+        let column = ArrayData(type: type, length: 1, buffers: [Buffer(values: [Int32(0)])], dictionary: bad)
+        let table = try Table(batches: [try RecordBatch(schema: Schema([Field("d", type)]), columns: [column])])
+        let path = Files.temporary("bad-dictionary.arrow")
+        defer { unlink(path) }
+        try Files.write(table, to: path)
+        #expect(throws: IPCError.self) { _ = try MappedArrowFile(path: path) }
+        #expect(throws: IPCError.self) { _ = try MappedArrowFile(path: path, options: MappedFileOptions(validation: .lazily)) }
     }
 }

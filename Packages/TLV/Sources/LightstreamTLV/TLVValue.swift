@@ -36,22 +36,42 @@ extension Array: TLVValue where Element == UInt8 {
     public func encodeTLV() -> Buffer { Buffer(copying: self) }
 }
 
-/// Fixed-width numbers travel little-endian in exactly their size.
-public protocol TLVFixedWidthValue: TLVValue, BitwiseCopyable {}
+/// Fixed-width numbers travel little-endian in exactly their size, whatever the machine's order.
+public protocol TLVFixedWidthValue: TLVValue, BitwiseCopyable {
+    /// The value with its bytes swapped when the machine is big-endian (its little-endian bytes in
+    /// memory order); applying it twice gives the value back.
+    var littleEndianBytes: Self { get }
+}
 
 extension TLVFixedWidthValue {
-    /// Loads the value from exactly `MemoryLayout<Self>.size` bytes; any other size is malformed.
+    /// Loads the value from exactly `MemoryLayout<Self>.size` little-endian bytes; any other size
+    /// is malformed.
     public static func decodeTLV(_ value: Buffer) throws(FramingError) -> Self {
         guard value.count == MemoryLayout<Self>.size else {
             throw FramingError(.malformed("TLV value of \(value.count) bytes is not a \(MemoryLayout<Self>.size)-byte \(Self.self)"), at: 0)
         }
-        return value.load(Self.self, fromByteOffset: 0)
+        return value.load(Self.self, fromByteOffset: 0).littleEndianBytes
     }
 
-    /// The value's bytes in memory order.
+    /// The value's little-endian bytes.
     public func encodeTLV() -> Buffer {
-        withUnsafeBytes(of: self) { Buffer(copying: $0) }
+        withUnsafeBytes(of: littleEndianBytes) { Buffer(copying: $0) }
     }
+}
+
+extension TLVFixedWidthValue where Self: FixedWidthInteger {
+    /// The integer in little-endian byte order.
+    public var littleEndianBytes: Self { littleEndian }
+}
+
+extension Float {
+    /// The float's bit pattern in little-endian byte order.
+    public var littleEndianBytes: Float { Float(bitPattern: bitPattern.littleEndian) }
+}
+
+extension Double {
+    /// The double's bit pattern in little-endian byte order.
+    public var littleEndianBytes: Double { Double(bitPattern: bitPattern.littleEndian) }
 }
 
 extension UInt8: TLVFixedWidthValue {}

@@ -127,6 +127,15 @@ struct TypedTLVTests {
         #expect(throws: FramingError(.unknownTag(77), at: 13)) { try reader.next() }
     }
 
+    @Test func fixedWidthValuesTravelLittleEndian() throws {
+        #expect(UInt32(0x0102_0304).encodeTLV().array == [4, 3, 2, 1])
+        #expect(Int16(-2).encodeTLV().array == [0xFE, 0xFF])
+        #expect(Double(1).encodeTLV().array == [0, 0, 0, 0, 0, 0, 0xF0, 0x3F])
+        #expect(Float(-2).encodeTLV().array == [0, 0, 0, 0xC0])
+        #expect(try UInt64.decodeTLV(Buffer(copying: [1, 0, 0, 0, 0, 0, 0, 0x80])) == 0x8000_0000_0000_0001)
+        #expect(try Double.decodeTLV(Double(-0.5).encodeTLV()) == -0.5)
+    }
+
     @Test func malformedValuesAreTypedErrors() {
         var badText = FrameReader(decoder: TLVMessageDecoder(Telemetry.registry), source: BufferSource([2, 2, 0, 0, 0, 0xC3, 0x28] as [UInt8]))
         #expect(throws: FramingError(.malformed("TLV value is not valid UTF-8"), at: 0)) { try badText.next() }

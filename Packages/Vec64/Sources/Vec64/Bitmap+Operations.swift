@@ -39,7 +39,7 @@ extension Bitmap {
         precondition(count == other.count, "Bitmap: combining bitmaps of \(count) and \(other.count) bits")
         let words = (count + 63) / 64
         let storage = AlignedStorage(byteCapacity: words * 8)
-        let out = storage.base.assumingMemoryBound(to: UInt64.self)
+        let out = storage.base.bindMemory(to: UInt64.self, capacity: storage.byteCapacity / 8)
         for w in 0..<words {
             out[w] = (op(word(at: w * 64), other.word(at: w * 64)) & BitWords.lowMask(count - w * 64)).littleEndian
         }

@@ -18,7 +18,7 @@ extension Buffer {
         try checkTyped(as: T.self)
         return try withExtendedLifetime(owner) {
             try body(UnsafeBufferPointer(
-                start: base.assumingMemoryBound(to: T.self), count: count / MemoryLayout<T>.stride))
+                start: base.bindMemory(to: T.self, capacity: count / MemoryLayout<T>.stride), count: count / MemoryLayout<T>.stride))
         }
     }
 
@@ -26,7 +26,7 @@ extension Buffer {
     @_lifetime(borrow self)
     public func span<T: BitwiseCopyable>(as type: T.Type) throws(BufferError) -> Span<T> {
         try checkTyped(as: T.self)
-        let s = Span(_unsafeStart: base.assumingMemoryBound(to: T.self), count: count / MemoryLayout<T>.stride)
+        let s = Span(_unsafeStart: base.bindMemory(to: T.self, capacity: count / MemoryLayout<T>.stride), count: count / MemoryLayout<T>.stride)
         return _overrideLifetime(s, borrowing: self)
     }
 

@@ -28,6 +28,21 @@ extension Vec64 {
         _count &+= n
     }
 
+    /// Appends the bytes of `buffer` as elements with one bulk copy (whatever type the bytes were
+    /// written as); `buffer.count` must be a multiple of the element stride.
+    @inlinable
+    public mutating func append(bytesOf buffer: Buffer) {
+        let n = buffer.count / MemoryLayout<Element>.stride
+        precondition(n * MemoryLayout<Element>.stride == buffer.count, "Vec64: \(buffer.count) bytes are not whole elements")
+        guard n > 0 else { return }
+        if _slowPath(_count &+ n > capacity || !isKnownUniquelyReferenced(&storage)) {
+            makeUniqueAndReserve(_count + n)
+        }
+        let destination = UnsafeMutableRawPointer(elements + _count)
+        buffer.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress!, byteCount: buffer.count) }
+        _count &+= n
+    }
+
     /// Appends the elements of a span with one bulk copy.
     @inlinable
     public mutating func append(contentsOf source: Span<Element>) {

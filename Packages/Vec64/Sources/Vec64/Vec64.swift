@@ -14,7 +14,7 @@
 /// let buffer = v.freeze()   // no copy
 /// ```
 @frozen
-public struct Vec64<Element: BitwiseCopyable>: @unchecked Sendable {
+public struct Vec64<Element: BitwiseCopyable> {
     @usableFromInline var storage: AlignedStorage
     @usableFromInline var _count: Int
 
@@ -72,9 +72,11 @@ public struct Vec64<Element: BitwiseCopyable>: @unchecked Sendable {
         UInt(bitPattern: storage.base) % UInt(alignment) == 0
     }
 
+    /// The storage as `Element`s: binding the raw allocation to `Element` (a no-op at run time)
+    /// makes typed access through the pointer well-defined.
     @inlinable
     var elements: UnsafeMutablePointer<Element> {
-        storage.base.assumingMemoryBound(to: Element.self)
+        storage.base.bindMemory(to: Element.self, capacity: capacity)
     }
 
     /// Makes the storage unique and at least `minimumCapacity` elements large.
@@ -175,6 +177,10 @@ extension Vec64: RandomAccessCollection, MutableCollection {
         try withUnsafeBufferPointer(body)
     }
 }
+
+/// A `Vec64` is shared across tasks only through copy-on-write storage that is never written
+/// while shared, so it is `Sendable` whenever its elements are.
+extension Vec64: @unchecked Sendable where Element: Sendable {}
 
 extension Vec64: ExpressibleByArrayLiteral {
     /// Creates a vector holding the literal's elements.

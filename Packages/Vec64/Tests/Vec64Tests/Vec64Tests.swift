@@ -100,4 +100,22 @@ struct Vec64Tests {
         }
         #expect(Array(v) == [5, 60, 70, 1, 1])
     }
+
+    @Test func paddingNeverWrapsAround() async {
+        #expect(paddedTo64(0) == 0)
+        #expect(paddedTo64(1) == 64)
+        #expect(paddedTo64(Int.max - 63) == Int.max - 63)
+        // Wrapping to a small size would turn a huge request into a tiny allocation.
+        await #expect(processExitsWith: .failure) { _ = paddedTo64(Int.max - 10) }
+    }
+
+    @Test func bytesOfABufferAppendWhateverTheyWereWrittenAs() {
+        let source = Buffer(values: [Int64(1), Int64(-1)])
+        var bytes = Vec64<UInt8>()
+        bytes.append(bytesOf: source)
+        #expect(Array(bytes) == [1, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255])
+        var words = Vec64<Int32>()
+        words.append(bytesOf: source)
+        #expect(Array(words) == [1, 0, -1, -1])
+    }
 }
