@@ -15,6 +15,11 @@ public struct IPCStreamReader<Source: ByteSource> {
     /// The schema with its dictionary ids.
     public let ipcSchema: IPCSchema
     var ended = false
+    /// Whether the stream ended with its end-of-stream marker. After ``next()`` returned `nil`,
+    /// `false` means the input stopped at a message boundary without the marker: a complete
+    /// stream to pyarrow's reader (the marker is optional), but possibly a sender cut off
+    /// mid-stream, which a receiver that must not save partial data should treat as truncated.
+    public private(set) var sawEndOfStream = false
 
     /// The stream's schema.
     public var schema: Schema { ipcSchema.schema }
@@ -51,7 +56,9 @@ public struct IPCStreamReader<Source: ByteSource> {
             do {
                 switch try assembler.apply(frame) {
                 case let .recordBatch(batch): return batch
-                case .endOfStream: ended = true
+                case .endOfStream:
+                    ended = true
+                    sawEndOfStream = true
                 case .dictionary, .schema: continue
                 }
             } catch {

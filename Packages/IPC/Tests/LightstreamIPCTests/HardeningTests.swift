@@ -291,4 +291,14 @@ struct HardeningTests {
         #expect(IPCLimits.network.maximumBodyBytes < IPCLimits.default.maximumBodyBytes)
         #expect(IPCLimits.Limit.allCases.allSatisfy { IPCLimits.network[$0] <= IPCLimits.default[$0] })
     }
+
+    @Test func aStreamCutAtAMessageBoundarySaysItHadNoEndMarker() throws {
+        let bytes = try writeStream(try Table(batches: [try RoundTripTests.sample]))
+        var complete = try IPCStreamReader(bytes)
+        _ = try complete.readAll()
+        #expect(complete.sawEndOfStream)
+        var cut = try IPCStreamReader(bytes.slice(0..<(bytes.count - 8)))   // without the 8-byte marker
+        #expect(try cut.readAll().rowCount == 6)
+        #expect(!cut.sawEndOfStream)
+    }
 }
