@@ -1,16 +1,35 @@
 import Foundation
 import Lightstream
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reading and writing Arrow data for the CLI: IPC files and streams by path or `-`.
 enum ArrowIO {
     /// The bytes of `path`, or of standard input for `-`.
-    /// Files are memory-mapped (no copy: arrays point into the page cache); stdin is read.
+    /// Files are memory-mapped (no copy: arrays point into the page cache); stdin, pipes and
+    /// other descriptors that cannot be mapped are read.
     static func readBytes(_ path: String) throws -> Buffer {
         if path == "-" {
             return FileHandle.standardInput.readDataToEndOfFile().withUnsafeBytes { Buffer(copying: $0) }
         }
-        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("no such file: \(path)") }
-        return try MemoryMap.map(path: path, hint: .sequential)
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw CLIError("cannot read \(path): \(systemMessage(errno))") }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR:
+            throw CLIError("cannot read \(path): it is a directory")
+        case S_IFREG where info.st_size > 0:
+            do {
+                return try MemoryMap.map(path: path, hint: .sequential)
+            } catch {
+                throw CLIError("cannot read \(path): \(error.reason)")
+            }
+        default:
+            // Empty files, FIFOs, /dev/stdin: read them.
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("cannot read \(path): \(systemMessage(errno))") }
+            defer { try? handle.close() }
+            return handle.readDataToEndOfFile().withUnsafeBytes { Buffer(copying: $0) }
+        }
     }
 
     /// Whether bytes hold an IPC file (the ARROW1 magic) rather than a stream.
@@ -18,13 +37,57 @@ enum ArrowIO {
         bytes.count >= 6 && bytes.slice(0..<6).array == Array("ARROW1".utf8)
     }
 
-    /// Reads an IPC file or stream, told apart by content.
+    /// What `bytes` look like when they are plainly not Arrow IPC (Parquet, CSV, JSON, text, an
+    /// archive, nothing), for an error that names it; `nil` when they could be Arrow IPC.
+    static func sniff(_ bytes: Buffer) -> String? {
+        if bytes.isEmpty { return "is empty (0 bytes), not Arrow IPC" }
+        let head = bytes.slice(0..<min(bytes.count, 4096)).array
+        if isFile(bytes) || head.starts(with: [0xFF, 0xFF, 0xFF, 0xFF]) { return nil }
+        if head.starts(with: Array("PAR1".utf8)) { return "looks like Parquet, not Arrow IPC" }
+        if head.starts(with: [0x1F, 0x8B]) { return "looks like gzip-compressed data, not Arrow IPC" }
+        if head.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return "looks like Zstandard-compressed data, not Arrow IPC" }
+        if head.starts(with: Array("PK".utf8) + [3, 4]) { return "looks like a ZIP archive, not Arrow IPC" }
+        guard looksLikeText(head) else { return nil }
+        let text = String(decoding: head, as: UTF8.self)
+        let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
+        if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") { return "looks like JSON, not Arrow IPC" }
+        if ["GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "HTTP/"].contains(where: { text.hasPrefix($0) }) {
+            return "looks like HTTP, not Arrow IPC"
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        if let first = lines.first, first.contains(",") || first.contains("\t") || first.contains(";"), lines.count > 1 || !text.hasSuffix("\n") {
+            return "looks like CSV, not Arrow IPC"
+        }
+        return "looks like text, not Arrow IPC"
+    }
+
+    /// Whether `head` is UTF-8 text: no NUL or other control bytes than tab, newline and return.
+    static func looksLikeText(_ head: [UInt8]) -> Bool {
+        guard head.allSatisfy({ $0 >= 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return false }
+        // A multi-byte character cut at the end of the sample is still text.
+        var sample = head
+        while let last = sample.last, last >= 0x80, String(validating: sample, as: UTF8.self) == nil, head.count - sample.count < 4 {
+            sample.removeLast()
+        }
+        return String(validating: sample, as: UTF8.self) != nil
+    }
+
+    /// Reads an IPC file or stream, told apart by content; input that is plainly something else
+    /// is named ("looks like CSV, not Arrow IPC").
     static func readTable(_ path: String) throws -> Table {
-        let bytes = try readBytes(path)
+        try readTable(try readBytes(path), from: path)
+    }
+
+    /// Reads the IPC file or stream in `bytes`, read from `path`.
+    static func readTable(_ bytes: Buffer, from path: String) throws -> Table {
+        if let what = sniff(bytes) { throw CLIError("\(displayName(path)) \(what)") }
         if isFile(bytes) { return try IPCFileReader(bytes).readAll() }
         var reader = try IPCStreamReader(bytes)
         return try reader.readAll()
     }
+
+    /// `path`, or "standard input" for `-`.
+    static func displayName(_ path: String) -> String { path == "-" ? "standard input" : path }
 
     enum Format { case file, stream }
 
@@ -38,26 +101,81 @@ enum ArrowIO {
         }
     }
 
-    /// Writes `table` to `path` in the format its extension names.
-    static func write(_ table: Table, to path: String, options: IPCWriteOptions) throws {
-        let bytes: Buffer
+    /// The bytes of `table` in the format `path`'s extension names.
+    static func encode(_ table: Table, for path: String, options: IPCWriteOptions) throws -> Buffer {
         switch try format(of: path) {
         case .stream:
             var writer = try IPCStreamWriter(sink: MemorySink(), schema: table.schema, options: options)
             try writer.write(table)
-            bytes = try writer.finish().buffer
+            return try writer.finish().buffer
         case .file:
             let unified = try DictionaryUnifier.unify(table)
             var writer = try IPCFileWriter(sink: MemorySink(), schema: unified.schema, options: options)
             try writer.write(unified)
-            bytes = try writer.finish().buffer
+            return try writer.finish().buffer
         }
-        let data = bytes.withUnsafeBytes { Data($0) }
+    }
+
+    /// Writes `table` to `path` in the format its extension names; returns the bytes written.
+    @discardableResult
+    static func write(_ table: Table, to path: String, options: IPCWriteOptions) throws -> Int {
+        let bytes = try encode(table, for: path, options: options)
+        try writeFile(bytes, to: path)
+        return bytes.count
+    }
+
+    /// Checks, before any work, that `path` can be created or replaced: its folder exists and
+    /// is writable.
+    static func checkWritable(_ path: String) throws {
+        if path == "-" { return }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var info = stat()
+        guard stat(folder, &info) == 0 else {
+            throw CLIError("cannot write \(path): \(errno == ENOENT ? "no such directory" : systemMessage(errno))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw CLIError("cannot write \(path): \(folder) is not a directory") }
+        guard access(folder, W_OK) == 0 else { throw CLIError("cannot write \(path): \(systemMessage(errno)) (\(folder))") }
+        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { throw CLIError("cannot write \(path): it is a directory") }
+    }
+
+    /// Writes `bytes` to `path` (created or replaced), or to standard output for `-`, with
+    /// errors that say what went wrong ("cannot write OUT: no such directory").
+    static func writeFile(_ bytes: Buffer, to path: String) throws {
+        let fd: Int32
         if path == "-" {
-            FileHandle.standardOutput.write(data)
+            fd = 1
         } else {
-            try data.write(to: URL(fileURLWithPath: path))
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
+                let code = errno
+                let why = switch code {
+                case ENOENT: "no such directory"
+                case ENOTDIR: "a parent is not a directory"
+                case EISDIR: "it is a directory"
+                default: systemMessage(code)
+                }
+                throw CLIError("cannot write \(path): \(why)")
+            }
         }
+        defer { if fd != 1 { close(fd) } }
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw CLIError("cannot write \(path == "-" ? "standard output" : path): \(systemMessage(errno))")
+                }
+                done += n
+            }
+        }
+    }
+
+    /// "No such file or directory" as "no such file or directory".
+    static func systemMessage(_ code: Int32) -> String {
+        let text = String(cString: strerror(code))
+        guard let first = text.first else { return text }
+        return first.lowercased() + text.dropFirst()
     }
 }
 

@@ -24,8 +24,27 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
 /// An exit code passes through; any other error is printed as `error: ...` and becomes exit status 1.
 func reported(_ error: any Error) -> any Error {
     if error is ExitCode { return error }
-    FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
+    FileHandle.standardError.write(Data("error: \(describe(error))\n".utf8))
     return ExitCode(1)
+}
+
+/// An error as one line for people: the library's typed errors say what and where; anything
+/// else (Foundation's, the system's) is reduced to its message, never a raw dump.
+func describe(_ error: any Error) -> String {
+    switch error {
+    case let error as CLIError: return error.description
+    case let error as TransportError: return error.description
+    case let error as IPCError: return error.description
+    case let error as FramingError:
+        if case let .io(why) = error.kind { return why }
+        return error.description
+    case let error as MemoryMapError: return error.description
+    case is CancellationError: return "cancelled"
+    case let error as CustomStringConvertible where !(error is NSError): return error.description
+    default:
+        let error = error as NSError
+        return error.localizedFailureReason ?? error.localizedDescription
+    }
 }
 
 /// The body codec a `--compression` option names.
@@ -55,8 +74,19 @@ struct Convert: ParsableCommand {
             if let batchRows, batchRows <= 0 { throw CLIError("--batch-rows must be positive") }
             let codec = try bodyCodec(compression)
             _ = try ArrowIO.format(of: output)
-            let table = try ArrowIO.readTable(input)
-            try ArrowIO.write(table, to: output, options: IPCWriteOptions(alignment: alignment, codec: codec, maximumBatchRows: batchRows))
+            try ArrowIO.checkWritable(output)
+            let clock = ContinuousClock()
+            let start = clock.now
+            let bytesIn = try ArrowIO.readBytes(input)
+            let table = try ArrowIO.readTable(bytesIn, from: input)
+            let options = IPCWriteOptions(alignment: alignment, codec: codec, maximumBatchRows: batchRows)
+            let bytes = try ArrowIO.encode(table, for: output, options: options)
+            try ArrowIO.writeFile(bytes, to: output)
+            let summary = try IPCSummary(bytes)
+            let (whole, fraction) = (clock.now - start).components
+            let seconds = Double(whole) + Double(fraction) / 1e18
+            note("converted \(table.rowCount) rows: \(table.batches.count) batches, \(bytesIn.count) bytes in -> "
+                 + "\(summary.batches) batches, \(bytes.count) bytes out (\(ArrowIO.displayName(output))) in \(String(format: "%.3f", seconds)) s")
         }
     }
 }
@@ -68,6 +98,7 @@ struct SchemaCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let bytes = try ArrowIO.readBytes(input)
+            if let what = ArrowIO.sniff(bytes) { throw CLIError("\(ArrowIO.displayName(input)) \(what)") }
             let schema: Schema
             if ArrowIO.isFile(bytes) {
                 schema = try IPCFileReader(bytes).schema
@@ -76,6 +107,10 @@ struct SchemaCommand: ParsableCommand {
             }
             print(schema)
             for (key, value) in schema.metadata.sorted(by: { $0.key < $1.key }) { print("-- metadata: \(key) = \(value)") }
+            let summary = try IPCSummary(bytes)
+            let codecs = summary.compressions.isEmpty ? "none" : summary.compressions.sorted().joined(separator: ", ")
+            print("-- \(summary.isFile ? "file" : "stream"): \(summary.batches) batches, \(summary.rows) rows, "
+                  + "\(summary.dictionaryBatches) dictionary batches, compression: \(codecs)")
         }
     }
 }
@@ -128,14 +163,16 @@ struct Integration: ParsableCommand {
             case .jsonToArrow:
                 guard let json else { throw CLIError("--mode json-to-arrow needs --json") }
                 let truth = try ArrowIntegrationJSON.read(path: json)
+                try ArrowIO.checkWritable(arrow)
                 var writer = try IPCFileWriter(sink: MemorySink(), schema: truth.schema)
                 for batch in truth.batches { try writer.write(batch) }
-                try writer.finish().buffer.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: arrow)) }
+                try ArrowIO.writeFile(try writer.finish().buffer, to: arrow)
             case .streamToFile:
+                try ArrowIO.checkWritable(arrow)
                 var reader = try IPCStreamReader(try ArrowIO.readBytes("-"))
                 var writer = try IPCFileWriter(sink: MemorySink(), schema: reader.schema)
                 while let batch = try reader.next() { try writer.write(batch) }
-                try writer.finish().buffer.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: arrow)) }
+                try ArrowIO.writeFile(try writer.finish().buffer, to: arrow)
             }
         }
     }
@@ -154,11 +191,30 @@ struct Integration: ParsableCommand {
 
 struct Conformance: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the Arrow gold-file suite and print case x (file read, stream read, write round trip).")
-    @Option(help: "The corpus folder (holding arrow-ipc-stream/integration).") var corpus: String = "../shared/corpus"
+    @Option(help: "The corpus folder (holding arrow-ipc-stream/integration); by default $LIGHTSTREAM_CORPUS, then ../shared/corpus.")
+    var corpus: String?
+
+    /// The gold files' folder: `--corpus`, or the first default that exists; otherwise an error
+    /// that says where it looked.
+    func integrationFolder() throws -> String {
+        let suffix = "/arrow-ipc-stream/integration"
+        let defaults = [ProcessInfo.processInfo.environment["LIGHTSTREAM_CORPUS"]].compactMap { $0 } + ["../shared/corpus"]
+        let candidates = corpus.map { [$0] } ?? defaults
+        var isDirectory: ObjCBool = false
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate + suffix, isDirectory: &isDirectory) && isDirectory.boolValue {
+            return candidate + suffix
+        }
+        let looked = candidates.map { URL(fileURLWithPath: $0 + suffix).standardizedFileURL.path }
+        let how = corpus == nil
+            ? "without --corpus: $LIGHTSTREAM_CORPUS, then ../shared/corpus from \(FileManager.default.currentDirectoryPath)"
+            : "--corpus \(corpus!)"
+        throw CLIError("no Arrow gold files found: looked in \(looked.joined(separator: " and ")) (\(how)); "
+                       + "pass --corpus DIR, a folder holding arrow-ipc-stream/integration")
+    }
 
     func run() throws {
         try reportingErrors {
-            let root = corpus + "/arrow-ipc-stream/integration"
+            let root = try integrationFolder()
             let producers = try FileManager.default.contentsOfDirectory(atPath: root).sorted()
             var rows: [(String, String, String, String)] = []
             var failures = 0

@@ -165,6 +165,43 @@ enum PosixSockets {
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
+    /// The address of a connected socket's peer, `HOST:PORT` (or `nil` for a Unix socket or
+    /// when the system cannot say).
+    static func peerName(_ fd: Int32) -> String? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let ok = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) == 0 }
+        }
+        guard ok else { return nil }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        switch Int32(storage.ss_family) {
+        case AF_INET:
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                    var host = address.pointee.sin_addr
+                    guard inet_ntop(AF_INET, &host, &text, socklen_t(text.count)) != nil else { return nil }
+                    return SocketEndpoint.tcp(host: cText(text), port: Int(UInt16(bigEndian: address.pointee.sin_port))).description
+                }
+            }
+        case AF_INET6:
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    var host = address.pointee.sin6_addr
+                    guard inet_ntop(AF_INET6, &host, &text, socklen_t(text.count)) != nil else { return nil }
+                    return SocketEndpoint.tcp(host: cText(text), port: Int(UInt16(bigEndian: address.pointee.sin6_port))).description
+                }
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// The text of a NUL-terminated C string buffer.
+    static func cText(_ chars: [CChar]) -> String {
+        String(decoding: chars.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// The port a TCP socket is bound to.
     static func boundPort(_ fd: Int32) -> Int? {
         var storage = sockaddr_storage()

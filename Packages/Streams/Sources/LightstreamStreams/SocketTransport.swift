@@ -137,7 +137,7 @@ public final class SocketListener: Sendable {
             while true {
                 while count.map({ accepted < $0 }) ?? true, let client = try PosixSockets.accept(fd, endpoint) {
                     accepted += 1
-                    let peer = "connection \(accepted) on \(endpoint)"
+                    let peer = PosixSockets.peerName(client) ?? "connection \(accepted) on \(endpoint)"
                     group.addTask {
                         try await SocketTransport.run(client, peer: peer, idleTimeout: idleTimeout,
                                                       budget: budget, handler)
