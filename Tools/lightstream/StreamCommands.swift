@@ -111,7 +111,9 @@ struct Recv: AsyncParsableCommand {
     /// input that plainly is not Arrow IPC.
     static func receive<Source: AsyncByteSource>(_ source: Source, from peer: String) async throws -> Table {
         let head = HeadRecorder()
-        var reader = TableStreamReader(source: RecordingSource(source, into: head), requireEndOfStream: true)
+        // Bytes from a peer: the network limits (smaller messages and decompression budgets).
+        var reader = TableStreamReader(source: RecordingSource(source, into: head), options: IPCReadOptions(limits: .network),
+                                       requireEndOfStream: true)
         do {
             guard let table = try await reader.readTable() else { throw CLIError("\(peer) sent no stream (the input is empty)") }
             return table

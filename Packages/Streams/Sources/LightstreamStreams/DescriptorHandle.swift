@@ -7,7 +7,8 @@ import SystemPackage
 /// Copies of a ``FileDescriptorByteStream`` or ``FileDescriptorByteSink`` (and a connection's
 /// stream and sink) share one handle, so the descriptor is closed exactly once however many of
 /// them ask, and none of them reads or writes it once it is closed: a descriptor number the
-/// system has since given to another file is never touched.
+/// system has since given to another file is never touched. An owned descriptor is closed, at
+/// the latest, when the last of them is gone.
 final class DescriptorHandle: Sendable {
     let descriptor: FileDescriptor
     /// Whether ``close()`` closes the descriptor (otherwise the caller owns it, and ``close()``
@@ -19,6 +20,9 @@ final class DescriptorHandle: Sendable {
         self.descriptor = descriptor
         self.ownsDescriptor = ownsDescriptor
     }
+
+    /// An owned descriptor nobody closed is closed when the last stream or sink over it is gone.
+    deinit { close() }
 
     /// Whether ``close()`` was called.
     var isClosed: Bool { closed.load(ordering: .acquiring) }

@@ -8,7 +8,8 @@ import Vec64
 ///
 /// Reading never blocks a thread of the cooperative pool while waiting for a peer, and a
 /// cancelled task stops waiting at once. The descriptor is not closed by the stream unless
-/// `closeWhenDone` is set, in which case it is closed at end of input or on error. Copies of a
+/// `closeWhenDone` is set, in which case it is closed at end of input or on error (or when the
+/// last copy of the stream is gone, if neither came). Copies of a
 /// stream (its iterator, too) share one owner of the descriptor: it is closed once, and no copy
 /// reads it after that.
 ///
@@ -141,7 +142,8 @@ public protocol AsyncByteSink: Sendable {
 /// piece from where it lives (no copies). A socket peer that reads slowly suspends the writer,
 /// not a thread. `flush` runs `fsync` for regular files when `syncOnFlush` is set; `close`
 /// closes the descriptor when `closeOnClose` is set (the default for descriptors the caller
-/// hands over), and otherwise shuts down the sending side of a socket.
+/// hands over; the sink then owns the descriptor, and closes it when its last copy is gone if
+/// `close` was not called), and otherwise shuts down the sending side of a socket.
 ///
 /// Copies of a sink share one owner of the descriptor: ``close()`` closes it once, however many
 /// copies call it, and writes after that fail instead of reaching a reused descriptor number.

@@ -134,7 +134,7 @@ public struct MessageReceiver<Source: AsyncByteSource>: AsyncSequence, AsyncIter
     public typealias Element = ReceivedMessage
 
     struct TableState {
-        var extractor = FrameExtractor(decoder: IPCMessageDecoder())
+        var extractor: FrameExtractor<IPCMessageDecoder>
         var assembler: IPCStreamAssembler
         var batches: [RecordBatch] = []
         var schema: Schema?
@@ -193,7 +193,8 @@ public struct MessageReceiver<Source: AsyncByteSource>: AsyncSequence, AsyncIter
                 return .message(name: name, payload: frame.value)
             }
             // A table's IPC bytes collect in a buffer of its own, under the connection's budget.
-            var state = tables[tag] ?? TableState(extractor: FrameExtractor(decoder: IPCMessageDecoder(), buffer: StreamBuffer(budget: frames.buffer.budget)),
+            var state = tables[tag] ?? TableState(extractor: FrameExtractor(decoder: IPCMessageDecoder(limits: options.limits),
+                                                                                buffer: StreamBuffer(budget: frames.buffer.budget)),
                                                   assembler: IPCStreamAssembler(options: options))
             tables[tag] = nil
             defer { tables[tag] = state }

@@ -35,14 +35,16 @@ public struct TableStreamReader<Source: AsyncByteSource>: AsyncSequence, AsyncIt
     /// A reader of the IPC streams in `source`.
     ///
     /// - Parameters:
-    ///   - options: how messages are read and checked.
-    ///   - decoder: the message framing, with its limits on metadata and body sizes.
+    ///   - options: how messages are read and checked, with the limits input must keep to (use
+    ///     `IPCLimits.network` for bytes from a peer).
+    ///   - decoder: the message framing; by default one that enforces the metadata and body
+    ///     limits of `options.limits`.
     ///   - buffer: the stream buffer between source and decoder.
     ///   - requireEndOfStream: whether input that ends without a stream's end-of-stream marker
     ///     is an error (a connection cut short) rather than a clean end.
-    public init(source: Source, options: IPCReadOptions = IPCReadOptions(), decoder: IPCMessageDecoder = IPCMessageDecoder(),
+    public init(source: Source, options: IPCReadOptions = IPCReadOptions(), decoder: IPCMessageDecoder? = nil,
                 buffer: StreamBuffer = StreamBuffer(), requireEndOfStream: Bool = false) {
-        frames = AsyncFrameReader(source: source, decoder: decoder, buffer: buffer)
+        frames = AsyncFrameReader(source: source, decoder: decoder ?? IPCMessageDecoder(limits: options.limits), buffer: buffer)
         assembler = IPCStreamAssembler(options: options)
         self.requireEndOfStream = requireEndOfStream
     }
@@ -83,7 +85,7 @@ public struct TableStreamReader<Source: AsyncByteSource>: AsyncSequence, AsyncIt
         inStream = false
         if requireEndOfStream {
             throw IPCError("truncated stream: the input ended after \(frames.position) bytes without the end-of-stream marker",
-                           message: assembler.messageIndex)
+                           kind: .truncated, message: assembler.messageIndex)
         }
         return nil
     }
@@ -108,8 +110,17 @@ public struct TableStreamReader<Source: AsyncByteSource>: AsyncSequence, AsyncIt
         } catch let error as FramingError {
             inputEnded = true
             // Running out of the receive budget is the receiver's limit, not a fault of the data.
-            if case .memoryBudgetExceeded = error.kind { throw error }
-            throw IPCError("\(error)", message: assembler.messageIndex)
+            let kind: IPCError.Kind
+            switch error.kind {
+            case .memoryBudgetExceeded: throw error
+            case .truncatedFrame: kind = .truncated
+            case .io: kind = .io
+            case let .frameTooLarge(_, maximum) where maximum == assembler.options.limits.maximumMetadataBytes:
+                kind = .limitExceeded(.metadataBytes)
+            case .frameTooLarge, .bufferLimitExceeded: kind = .limitExceeded(.bodyBytes)
+            default: kind = .invalidData
+            }
+            throw IPCError("\(error)", kind: kind, message: assembler.messageIndex)
         } catch {
             inputEnded = true
             throw error

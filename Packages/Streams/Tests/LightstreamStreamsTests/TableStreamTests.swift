@@ -106,11 +106,27 @@ struct TableStreamTests {
         // A receiver that needs the marker (a connection cut short is not a whole table) says so.
         var strict = TableStreamReader(source: MemoryByteStream(bytes.slice(0..<bytes.count - 8)), requireEndOfStream: true)
         await #expect { _ = try await strict.readTable() } throws: { error in
-            (error as? IPCError)?.reason.contains("truncated stream") == true
+            guard let error = error as? IPCError else { return false }
+            return error.kind == .truncated && error.reason.contains("truncated stream")
         }
         var complete = TableStreamReader(source: MemoryByteStream(bytes), requireEndOfStream: true)
         #expect(try await complete.readTable() == table)
         #expect(try await complete.readTable() == nil)
+    }
+
+    @Test("the reader's limits (IPCReadOptions.limits) bound what a message may announce, as a typed error")
+    func limitsApply() async throws {
+        let bytes = try streamBytes(try sampleTable(rows: 1000, batches: 1))
+        var limits = IPCLimits.network
+        limits.maximumBodyBytes = 1024
+        var reader = TableStreamReader(source: MemoryByteStream(bytes), options: IPCReadOptions(limits: limits))
+        await #expect { _ = try await reader.readTable() } throws: { error in
+            (error as? IPCError)?.kind == .limitExceeded(.bodyBytes)
+        }
+        var cut = TableStreamReader(source: MemoryByteStream(bytes.slice(0..<bytes.count / 2)))
+        await #expect { _ = try await cut.readTable() } throws: { error in
+            (error as? IPCError)?.kind == .truncated
+        }
     }
 
     @Test("garbage is a typed error")
