@@ -26,7 +26,10 @@ let package = Package(
                 .product(name: "LightstreamCodecs", package: "Codecs"),
             ]
         ),
-        .testTarget(name: "LightstreamIPCTests", dependencies: ["LightstreamIPC", "LightstreamFlatBuffers"]),
+        .testTarget(name: "LightstreamIPCTests", dependencies: [
+            "LightstreamIPC", "LightstreamFlatBuffers",
+            .product(name: "LightstreamFramingConformance", package: "Framing"),   // its seeded SplitMix64
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import LightstreamArrow
+import LightstreamFramingConformance
 import LightstreamIPC
 import Testing
 import Vec64
@@ -80,18 +81,5 @@ struct MalformedInputTests {
                 #expect(error is IPCError)
             }
         }
-    }
-}
-
-/// A small deterministic generator so random tests reproduce from their seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
