@@ -43,7 +43,7 @@ for package in "${packages[@]}"; do
         status=$?
         seconds=$(( $(date +%s) - start ))
         # Swift Testing's and XCTest's closing lines.
-        result="$(grep -E '^(✔|✘) Test run with|Executed [1-9][0-9]* tests?, with' "$log" | tail -2 | tr '\n' ' ')"
+        result="$(grep -E '^(✔|✘) Test run with [0-9]|Executed [1-9][0-9]* tests?, with' "$log" | tail -2 | tr '\n' ' ')"
         findings="$(grep -cE '^(==[0-9]+==ERROR: AddressSanitizer|WARNING: ThreadSanitizer|==[0-9]+==ERROR: LeakSanitizer)' "$log")"
         if [[ $status -eq 0 ]]; then verdict=pass; else verdict="FAIL($status)"; failed=1; fi
         summary+=("$(printf '%-8s %-8s %-9s %4ss  sanitizer reports: %s  %s' "$package" "$short" "$verdict" "$seconds" "$findings" "$result")")
