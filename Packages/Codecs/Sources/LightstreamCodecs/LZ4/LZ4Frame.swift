@@ -56,7 +56,7 @@ public struct LZ4FrameCodec: CompressionCodec {
         output.append(headerChecksum)
 
         if let base = input.baseAddress, input.count > 0 {
-            let source = base.assumingMemoryBound(to: UInt8.self)
+            let source = base.bindMemory(to: UInt8.self, capacity: input.count)
             let blockSize = blockMaximumSize.bytes
             let checksums = blockChecksums
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: LZ4Block.hashTableSize) { table in
@@ -240,13 +240,13 @@ private struct FrameReader {
                     throw CodecError(.corrupt("frame decodes to more than its content size"), at: position)
                 }
                 output.reserveWithin(extra: size, start: outputStart, limit: limit)
-                output.append(contentsOf: data.assumingMemoryBound(to: UInt8.self))
+                output.append(contentsOf: data.bindMemory(to: UInt8.self))
             } else {
                 let capacity = min(blockMaximum, room, max(0, declared))
                 let history = independent ? 0 : min(1 << 16, output.count - frameStart)
                 let before = output.count
                 var outcome = LZ4Block.DecodeOutcome.finished(produced: 0)
-                let source = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                let source = data.baseAddress!.bindMemory(to: UInt8.self, capacity: data.count)
                 let blockPosition = position
                 output.reserveWithin(extra: capacity, start: outputStart, limit: limit)
                 output.appendUninitialized(count: capacity) { destination in

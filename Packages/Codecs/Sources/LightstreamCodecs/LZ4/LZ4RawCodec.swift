@@ -15,7 +15,7 @@ public struct LZ4RawCodec: CompressionCodec {
             output.append(0)   // a lone token: no literals, no match
             return
         }
-        let source = base.assumingMemoryBound(to: UInt8.self)
+        let source = base.bindMemory(to: UInt8.self, capacity: input.count)
         let start = output.count
         var written = 0
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: LZ4Block.hashTableSize) { table in
@@ -31,7 +31,7 @@ public struct LZ4RawCodec: CompressionCodec {
         _ input: UnsafeRawBufferPointer, into output: inout Vec64<UInt8>, limit: Int
     ) throws(CodecError) {
         guard let base = input.baseAddress, input.count > 0 else { throw CodecError(.truncated, at: 0) }
-        let source = base.assumingMemoryBound(to: UInt8.self)
+        let source = base.bindMemory(to: UInt8.self, capacity: input.count)
         let limit = max(0, limit)
         let start = output.count
         var consumed = 0

@@ -9,7 +9,7 @@ enum ZstdDecoder {
         _ input: UnsafeRawBufferPointer, into output: inout Vec64<UInt8>, limit: Int
     ) throws(CodecError) {
         guard let raw = input.baseAddress, input.count > 0 else { throw CodecError(.truncated, at: 0) }
-        let base = raw.assumingMemoryBound(to: UInt8.self)
+        let base = raw.bindMemory(to: UInt8.self, capacity: input.count)
         let count = input.count
         let initial = output.count
         var position = 0

@@ -28,7 +28,7 @@ struct ZstdEncoder {
             output.append(contentsOf: out)
             return
         }
-        let source = raw.assumingMemoryBound(to: UInt8.self)
+        let source = raw.bindMemory(to: UInt8.self, capacity: input.count)
         var repeats = (1, 4, 8)
         let maxDistance = n <= 1 << windowLog ? n : (1 << windowLog) - 1
         // A block never exceeds the window (RFC 8878 Block_Maximum_Size).
