@@ -55,7 +55,6 @@ struct DictionaryMemo {
             let (total, overflow) = existing.addingReportingOverflow(values.length)
             guard !overflow else { throw IPCError("dictionary \(id) grows past \(Int.max) entries") }
             try options.limits.check(.arrayLength, total, "dictionary \(id) with its deltas has \(total) entries")
-            guard values.type == valueType else { throw IPCError("delta dictionary of type \(values.type) for a dictionary of \(valueType)") }
             try requireConcatenable(valueType)
             pendingDeltas[id, default: []].append(values)
             lengths[id] = total
@@ -116,7 +115,6 @@ func requireConcatenable(_ type: DataType) throws {
 func concatenate(_ parts: [ArrayData]) throws -> ArrayData {
     guard let first = parts.first else { throw IPCError("no dictionary parts to join") }
     if parts.count == 1 { return first }
-    try requireConcatenable(first.type)
     let length = parts.reduce(0) { $0 + $1.length }
     var validity: Buffer?
     if parts.contains(where: { $0.nullCount > 0 }) {

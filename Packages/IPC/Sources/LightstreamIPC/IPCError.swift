@@ -52,9 +52,8 @@ public struct IPCError: Error, Equatable, Sendable, CustomStringConvertible {
         return (parts.isEmpty ? "" : parts.joined(separator: ", ") + ": ") + reason
     }
 
-    /// `error` as an ``IPCError`` in message `message`; `limits` (when known) tells which limit a
-    /// framing error's maximum is.
-    static func wrap(_ error: any Error, message: Int?, limits: IPCLimits? = nil) -> IPCError {
+    /// `error` as an ``IPCError`` in message `message`.
+    static func wrap(_ error: any Error, message: Int?) -> IPCError {
         switch error {
         case var e as IPCError:
             if e.messageIndex == nil { e.messageIndex = message }
@@ -67,7 +66,6 @@ public struct IPCError: Error, Equatable, Sendable, CustomStringConvertible {
             let kind: Kind = switch e.kind {
             case .truncatedFrame: .truncated
             case .io: .io
-            case let .frameTooLarge(_, maximum) where maximum == limits?.maximumMetadataBytes: .limitExceeded(.metadataBytes)
             case .frameTooLarge, .bufferLimitExceeded: .limitExceeded(.bodyBytes)
             default: .invalidData
             }

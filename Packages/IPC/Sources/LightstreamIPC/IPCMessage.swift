@@ -65,9 +65,9 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
     public var maximumMetadataLength: Int
     /// The largest body accepted.
     public var maximumBodyLength: Int
-    /// The ``IPCError`` behind the last `malformed` framing error, when a message's metadata was
-    /// refused (its ``IPCError/kind`` says whether it was invalid or unsupported).
-    public private(set) var lastMessageError: IPCError?
+    /// The last framing error this decoder threw with what it means for IPC (which limit, or the
+    /// message's own error and kind), for ``ipcError(_:message:)``.
+    private var lastRefusal: (framing: FramingError, ipc: IPCError)?
 
     /// A decoder with the given limits on metadata (default 64 MiB) and body (default 1 TiB) length.
     public init(maximumMetadataLength: Int = 64 << 20, maximumBodyLength: Int = 1 << 40) {
@@ -94,7 +94,7 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
         if length == 0 { return .frame(.endOfStream, consumed: prefix) }
         guard length > 0 else { throw window.error(.malformed("negative metadata length \(length)"), at: 0) }
         guard length <= maximumMetadataLength else {
-            throw window.error(.frameTooLarge(length: UInt64(length), maximum: maximumMetadataLength), at: 0)
+            throw refuse(window.error(.frameTooLarge(length: UInt64(length), maximum: maximumMetadataLength), at: 0), as: .limitExceeded(.metadataBytes))
         }
         guard window.count >= prefix + length else { return .needMoreData(minimumWindow: prefix + length) }
         let metadata = window.bytes.slice(prefix..<(prefix + length))
@@ -102,11 +102,10 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
         do {
             bodyLength = try IPCMessage.bodyLength(metadata: metadata)
         } catch {
-            lastMessageError = IPCError.wrap(error, message: nil)
-            throw window.error(.malformed("\(error)"), at: 0)
+            throw refuse(window.error(.malformed("\(error)"), at: 0), because: error)
         }
         guard bodyLength <= maximumBodyLength else {
-            throw window.error(.frameTooLarge(length: UInt64(bodyLength), maximum: maximumBodyLength), at: 0)
+            throw refuse(window.error(.frameTooLarge(length: UInt64(bodyLength), maximum: maximumBodyLength), at: 0), as: .limitExceeded(.bodyBytes))
         }
         let total = prefix + length + bodyLength
         guard window.count >= total else { return .needMoreData(minimumWindow: total) }
@@ -114,19 +113,32 @@ public struct IPCMessageDecoder: FrameDecoder, Sendable {
             let message = try IPCMessage(metadata: metadata, body: window.body((prefix + length)..<total, alignment: 8))
             return .frame(.message(message), consumed: total)
         } catch {
-            lastMessageError = IPCError.wrap(error, message: nil)
-            throw window.error(.malformed("\(error)"), at: 0)
+            throw refuse(window.error(.malformed("\(error)"), at: 0), because: error)
         }
     }
 
-    /// `error`, thrown by this decoder, as an ``IPCError`` in message `message`: the message's own
-    /// error (kind included) when its metadata was refused, else the framing error.
+    /// Records that `framing` is an IPC error of `kind` with the same text, and returns it to throw.
+    private mutating func refuse(_ framing: FramingError, as kind: IPCError.Kind) -> FramingError {
+        lastRefusal = (framing, IPCError("\(framing)", kind: kind))
+        return framing
+    }
+
+    /// Records that `framing` stands for the message's own error `cause`, and returns it to throw.
+    private mutating func refuse(_ framing: FramingError, because cause: any Error) -> FramingError {
+        lastRefusal = (framing, IPCError.wrap(cause, message: nil))
+        return framing
+    }
+
+    /// `error`, thrown while reading with this decoder, as an ``IPCError`` in message `message`:
+    /// for the decoder's own refusals the limit it breached or the message's own error (kind
+    /// included), for anything else (truncation, I/O) the framing error's meaning.
     public func ipcError(_ error: any Error, message: Int?) -> IPCError {
-        if let framing = error as? FramingError, case .malformed = framing.kind, var own = lastMessageError {
+        if let refusal = lastRefusal, let framing = error as? FramingError, framing == refusal.framing {
+            var own = refusal.ipc
             own.messageIndex = own.messageIndex ?? message
             return own
         }
-        return IPCError.wrap(error, message: message, limits: IPCLimits(maximumMetadataBytes: maximumMetadataLength, maximumBodyBytes: maximumBodyLength))
+        return IPCError.wrap(error, message: message)
     }
 }
 

@@ -60,21 +60,17 @@ func dictionaryValueType(_ type: DataType) -> DataType {
 /// decoded against the FlatBuffer's own size (which unshared strings can never exceed).
 struct MetadataBudget {
     let limits: IPCLimits
-    var fieldsLeft: Int
+    var fieldsReached = 0
     var stringBytesLeft: Int
 
     init(limits: IPCLimits, flatBufferBytes: Int) {
         self.limits = limits
-        fieldsLeft = limits.maximumSchemaFields
         stringBytesLeft = flatBufferBytes
     }
 
     mutating func spendField(_ names: [String]) throws {
-        fieldsLeft -= 1
-        guard fieldsLeft >= 0 else {
-            throw IPCError.limitExceeded(.schemaFields, value: limits.maximumSchemaFields + 1, maximum: limits.maximumSchemaFields,
-                                         "the schema reaches more fields than allowed", field: names)
-        }
+        fieldsReached += 1
+        try limits.check(.schemaFields, fieldsReached, "the fields the schema reaches", field: names)
     }
 
     mutating func string(_ table: FlatTable, _ slot: Int) throws -> String? {
@@ -122,10 +118,7 @@ enum SchemaDecoder {
 
     static func field(_ table: FlatTable, path: [Int], names: [String], ids: inout [[Int]: Int64], budget: inout MetadataBudget) throws -> Field {
         try budget.spendField(names)
-        let maximumNesting = budget.limits.maximumNestingDepth
-        guard path.count <= maximumNesting else {
-            throw IPCError.limitExceeded(.nestingDepth, value: path.count, maximum: maximumNesting, "fields nested this deep", field: names)
-        }
+        try budget.limits.check(.nestingDepth, path.count, "the nesting of fields", field: names)
         let name = try budget.string(table, 0) ?? ""
         let here = names + [name]
         let nullable = try table.bool(1)

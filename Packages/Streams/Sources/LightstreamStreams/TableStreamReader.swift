@@ -110,17 +110,8 @@ public struct TableStreamReader<Source: AsyncByteSource>: AsyncSequence, AsyncIt
         } catch let error as FramingError {
             inputEnded = true
             // Running out of the receive budget is the receiver's limit, not a fault of the data.
-            let kind: IPCError.Kind
-            switch error.kind {
-            case .memoryBudgetExceeded: throw error
-            case .truncatedFrame: kind = .truncated
-            case .io: kind = .io
-            case let .frameTooLarge(_, maximum) where maximum == assembler.options.limits.maximumMetadataBytes:
-                kind = .limitExceeded(.metadataBytes)
-            case .frameTooLarge, .bufferLimitExceeded: kind = .limitExceeded(.bodyBytes)
-            default: kind = .invalidData
-            }
-            throw IPCError("\(error)", kind: kind, message: assembler.messageIndex)
+            if case .memoryBudgetExceeded = error.kind { throw error }
+            throw frames.extractor.decoder.ipcError(error, message: assembler.messageIndex)
         } catch {
             inputEnded = true
             throw error
