@@ -48,9 +48,9 @@ extension Vec64 {
     ///
     /// This lets kernels write straight into the allocation without a fill first.
     @inlinable
-    public mutating func appendUninitialized(
-        count extra: Int, _ body: (UnsafeMutableBufferPointer<Element>) throws -> Void
-    ) rethrows {
+    public mutating func appendUninitialized<E: Error>(
+        count extra: Int, _ body: (UnsafeMutableBufferPointer<Element>) throws(E) -> Void
+    ) throws(E) {
         precondition(extra >= 0, "Vec64: negative count")
         makeUniqueAndReserve(_count + extra)
         try body(UnsafeMutableBufferPointer(start: elements + _count, count: extra))
