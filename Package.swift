@@ -20,6 +20,7 @@ let package = Package(
         .package(path: "Packages/MMap"),
         .package(path: "Packages/Codecs"),
         .package(path: "Packages/Streams"),
+        .package(path: "Packages/CSV"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
@@ -37,6 +38,7 @@ let package = Package(
                 .product(name: "LightstreamCodecs", package: "Codecs"),
                 .product(name: "LightstreamStreams", package: "Streams"),
                 .product(name: "LightstreamNIO", package: "Streams"),
+                .product(name: "LightstreamCSV", package: "CSV"),
             ]
         ),
         // The custom framing shown in the README, checked by the conformance kit.
@@ -116,6 +118,10 @@ let package = Package(
                                    .product(name: "NIOPosix", package: "swift-nio"),
                                    .product(name: "NIOEmbedded", package: "swift-nio")],
                     path: "Packages/Streams/Tests/LightstreamNIOTests"),
+        .testTarget(name: "LightstreamCSVTests",
+                    dependencies: [.product(name: "LightstreamCSV", package: "CSV"),
+                                   .product(name: "LightstreamFramingConformance", package: "Framing")],
+                    path: "Packages/CSV/Tests/LightstreamCSVTests"),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Lightstream", "lightstream", "LineFramingExample", "ArrowIntegrationJSON",
                                    .product(name: "LightstreamFramingConformance", package: "Framing")],

@@ -1,6 +1,7 @@
 // The umbrella module: `import Lightstream` brings in every layer.
 @_exported import LightstreamArrow
 @_exported import LightstreamCodecs
+@_exported import LightstreamCSV
 @_exported import LightstreamFraming
 @_exported import LightstreamIPC
 @_exported import LightstreamMMap
