@@ -21,6 +21,8 @@ public struct CSVEncoder: FrameEncoder, Sendable {
     /// 1 for the bytes that make a value need quotes.
     private let special: [UInt8]
     private var lastError: CSVError?
+    /// Text that a reader would take for null unless quoted (pyarrow's null spellings).
+    private let nullSpellings = ByteStringSet(CSVReadOptions.pyarrowNullValues)
 
     /// An encoder of batches of `schema`.
     ///
@@ -118,7 +120,8 @@ public struct CSVEncoder: FrameEncoder, Sendable {
     /// when it needs quotes that ``CSVWriteOptions/Quoting/none`` forbids.
     @inline(__always)
     private func appendCell(_ value: UnsafeRawBufferPointer, text: Bool, into out: inout [UInt8]) -> Bool {
-        var needsQuotes = options.quoting == .allValues || (text && (value.isEmpty || (!nullText.isEmpty && value.elementsEqual(nullText))))
+        var needsQuotes = options.quoting == .allValues
+            || (text && (nullSpellings.contains(value) || (!nullText.isEmpty && value.elementsEqual(nullText))))
         if !needsQuotes {
             for b in value where special[Int(b)] != 0 { needsQuotes = true; break }
         }

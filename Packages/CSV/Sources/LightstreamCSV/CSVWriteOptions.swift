@@ -3,8 +3,9 @@
 public struct CSVWriteOptions: Sendable {
     /// When values are put in quotes.
     public enum Quoting: Sendable, Equatable {
-        /// Only values that hold the delimiter, a quote, CR or LF, and empty strings (so they
-        /// differ from nulls); RFC 4180's minimal quoting.
+        /// Only values that hold the delimiter, a quote, CR or LF, and strings that a reader
+        /// would take for null unquoted (empty, `NA`, `null`... pyarrow's null spellings);
+        /// RFC 4180's minimal quoting.
         case needed
         /// Every non-null value (pyarrow's `all_valid`).
         case allValues

@@ -216,8 +216,8 @@ struct BlockColumns {
         case .uint32: return try fixed(UInt32.self) { TextParsing.fixedWidth($0, as: UInt32.self) }
         case .uint64: return try fixed(UInt64.self) { TextParsing.fixedWidth($0, as: UInt64.self) }
         case .duration: return try fixed(Int64.self) { TextParsing.int64($0) }
-        case .float16: return try fixed(Float16.self) { TextParsing.double($0).map { Float16($0) } }
-        case .float32: return try fixed(Float.self) { TextParsing.double($0).map { Float($0) } }
+        case .float16: return try fixed(Float16.self) { TextParsing.float($0).map { Float16($0) } }
+        case .float32: return try fixed(Float.self) { TextParsing.float($0) }
         case .float64: return try fixed(Double.self) { TextParsing.double($0) }
         case .date32: return try fixed(Int32.self) { TextParsing.date($0).flatMap { Int32(exactly: $0) } }
         case .date64: return try fixed(Int64.self) { TextParsing.date($0).map { Int64($0) * 86_400_000 } }

@@ -152,6 +152,19 @@ enum TextParsing {
         return slowDouble(bytes)
     }
 
+    /// A `Float`, correctly rounded from the text (not through a `Double`, which could round
+    /// twice).
+    static func float(_ raw: Bytes) -> Float? {
+        guard let wide = double(raw) else { return nil }
+        if !wide.isFinite || wide == 0 { return Float(wide) }
+        let bytes = trimmed(raw)
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { text in
+            for k in 0..<bytes.count { text[k] = CChar(bitPattern: bytes[k]) }
+            text[bytes.count] = 0
+            return strtof(text.baseAddress!, nil)
+        }
+    }
+
     private static func specialFloat(_ bytes: Bytes) -> Double? {
         func matches(_ word: StaticString) -> Bool {
             guard bytes.count == word.utf8CodeUnitCount else { return false }
