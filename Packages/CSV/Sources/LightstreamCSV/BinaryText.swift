@@ -63,7 +63,7 @@ enum BinaryText {
     }
 
     /// Encodes `bytes` in `encoding` (raw: unchanged) onto `out`.
-    static func encode(_ bytes: UnsafeRawBufferPointer, _ encoding: BinaryTextEncoding, into out: inout [UInt8]) {
+    static func encode(_ bytes: UnsafeRawBufferPointer, _ encoding: BinaryTextEncoding, into out: inout some TextOutput) {
         switch encoding {
         case .raw:
             out.append(contentsOf: bytes)

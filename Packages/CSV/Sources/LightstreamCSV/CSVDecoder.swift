@@ -1,3 +1,11 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LightstreamArrow
 import LightstreamFraming
 import Vec64
@@ -233,14 +241,58 @@ public struct CSVDecoder: FrameDecoder, Sendable {
         let schema = schema!
         var arrays: [ArrayData] = []
         arrays.reserveCapacity(selected.count)
-        for (k, input) in selected.enumerated() {
-            arrays.append(try columns.convert(input, to: types[k], name: schema.fields[k].name, dictionary: &dictionaries[k]))
+        let threads = options.threads == 0 ? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) : options.threads
+        if threads > 1 && selected.count > 1 && rows.rowCount >= 1024 {
+            arrays = try convertInParallel(columns, schema: schema, threads: threads)
+        } else {
+            for (k, input) in selected.enumerated() {
+                arrays.append(try columns.convert(input, to: types[k], name: schema.fields[k].name, dictionary: &dictionaries[k]))
+            }
         }
         do {
             return try RecordBatch(schema: schema, columns: arrays, length: rows.rowCount)
         } catch {
             throw CSVError(.schemaMismatch(error.description))
         }
+    }
+
+    /// Converts the columns on up to `threads` threads; the first error (by column) wins.
+    private mutating func convertInParallel(_ columns: BlockColumns, schema: Schema, threads: Int) throws(CSVError) -> [ArrayData] {
+        let count = selected.count
+        let results = UnsafeMutableBufferPointer<Result<ArrayData, CSVError>?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        let dictionaryStates = UnsafeMutableBufferPointer<GrowingDictionary>.allocate(capacity: count)
+        _ = dictionaryStates.initialize(from: dictionaries)
+        defer { dictionaryStates.deinitialize(); dictionaryStates.deallocate() }
+        /// The pieces the workers share; each worker writes only its own columns' slots.
+        struct Shared: @unchecked Sendable {
+            let columns: BlockColumns
+            let results: UnsafeMutableBufferPointer<Result<ArrayData, CSVError>?>
+            let dictionaries: UnsafeMutableBufferPointer<GrowingDictionary>
+            let selected: [Int]
+            let types: [DataType]
+            let schema: Schema
+        }
+        let shared = Shared(columns: columns, results: results, dictionaries: dictionaryStates, selected: selected, types: types, schema: schema)
+        let workers = min(threads, count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var k = worker
+            while k < count {
+                do throws(CSVError) {
+                    let array = try shared.columns.convert(shared.selected[k], to: shared.types[k], name: shared.schema.fields[k].name,
+                                                           dictionary: &shared.dictionaries[k])
+                    shared.results[k] = .success(array)
+                } catch {
+                    shared.results[k] = .failure(error)
+                }
+                k += workers
+            }
+        }
+        for k in 0..<count { dictionaries[k] = dictionaryStates[k] }
+        var arrays: [ArrayData] = []
+        for k in 0..<count { arrays.append(try results[k]!.get()) }
+        return arrays
     }
 
     private mutating func resolveSchema(_ columns: BlockColumns) throws(CSVError) {

@@ -23,6 +23,7 @@ public struct CSVEncoder: FrameEncoder, Sendable {
     private var lastError: CSVError?
     /// Text that a reader would take for null unless quoted (pyarrow's null spellings).
     private let nullSpellings = ByteStringSet(CSVReadOptions.pyarrowNullValues)
+    private let numbersAreSafe: Bool
 
     /// An encoder of batches of `schema`.
     ///
@@ -41,6 +42,10 @@ public struct CSVEncoder: FrameEncoder, Sendable {
         var special = [UInt8](repeating: 0, count: 256)
         for b in [options.delimiter, options.quote, UInt8(ascii: "\r"), UInt8(ascii: "\n")] { special[Int(b)] = 1 }
         self.special = special
+        // Numbers, dates, times and booleans are spelled with these bytes only; unless the
+        // delimiter or quote is one of them, such cells never need quotes.
+        let numeric = Set("0123456789+-.eE:TZ infatrusl".utf8)
+        numbersAreSafe = !numeric.contains(options.delimiter) && !numeric.contains(options.quote)
     }
 
     /// The ``CSVError`` behind a ``FramingError`` thrown by this encoder.
@@ -51,9 +56,10 @@ public struct CSVEncoder: FrameEncoder, Sendable {
 
     public mutating func encode(_ batch: RecordBatch, into output: inout FrameOutput) throws(FramingError) {
         do {
-            var text: [UInt8] = []
+            var text = ByteWriter(capacity: 1 << 16)
+            defer { text.deallocate() }
             try encode(batch, into: &text)
-            text.withUnsafeBytes { output.append(bytes: $0) }
+            output.append(bytes: text.bytes)
         } catch {
             lastError = error
             throw error.framingError
@@ -62,6 +68,13 @@ public struct CSVEncoder: FrameEncoder, Sendable {
 
     /// Appends the CSV text of `batch` (after the header, the first time) to `out`.
     public mutating func encode(_ batch: RecordBatch, into out: inout [UInt8]) throws(CSVError) {
+        var text = ByteWriter(capacity: 1 << 16)
+        defer { text.deallocate() }
+        try encode(batch, into: &text)
+        out.append(contentsOf: text.bytes)
+    }
+
+    mutating func encode(_ batch: RecordBatch, into out: inout ByteWriter) throws(CSVError) {
         guard batch.schema.fields.map(\.type) == schema.fields.map(\.type) else {
             throw CSVError(.schemaMismatch("a batch's columns are \(batch.schema.fields.map(\.type)), the writer's \(schema.fields.map(\.type))"))
         }
@@ -69,40 +82,52 @@ public struct CSVEncoder: FrameEncoder, Sendable {
         let n = batch.length
         guard n > 0 else { return }
         let columns = batch.columns.count
-        var rendered: [[UInt8]] = []
-        var ends: [[Int]] = []
-        var nulls: [[Bool]] = []
+        // Every column's values rendered one after the other (column-major), then interleaved.
+        var cells = ByteWriter(capacity: n * columns * 8)
+        defer { cells.deallocate() }
+        let ends = UnsafeMutablePointer<Int>.allocate(capacity: n * columns)
+        let nulls = UnsafeMutablePointer<Bool>.allocate(capacity: n * columns)
+        defer { ends.deallocate(); nulls.deallocate() }
+        var mayNeedQuotes: [Bool] = []
         var isText: [Bool] = []
-        for column in batch.columns {
-            var bytes: [UInt8] = [], e: [Int] = [], z: [Bool] = []
-            bytes.reserveCapacity(n * 8)
-            e.reserveCapacity(n)
-            isText.append(CellText.render(column, binaryEncoding: options.binaryEncoding, into: &bytes, ends: &e, nulls: &z))
-            rendered.append(bytes)
-            ends.append(e)
-            nulls.append(z)
+        for (c, column) in batch.columns.enumerated() {
+            let text = CellText.render(column, binaryEncoding: options.binaryEncoding, into: &cells, ends: ends + c * n, nulls: nulls + c * n)
+            isText.append(text)
+            mayNeedQuotes.append(text || !numbersAreSafe || options.quoting == .allValues)
         }
-        out.reserveCapacity(out.count + rendered.reduce(0) { $0 + $1.count } + n * (columns + terminator.count + 2))
+        out.reserve(cells.count + n * (columns + terminator.count) + 64)
+        let delimiter = options.delimiter
         for row in 0..<n {
             for c in 0..<columns {
-                if c > 0 { out.append(options.delimiter) }
-                if nulls[c][row] { out.append(contentsOf: nullText); continue }
-                let start = row == 0 ? 0 : ends[c][row - 1]
-                let written = rendered[c].withUnsafeBytes { all in
-                    appendCell(UnsafeRawBufferPointer(rebasing: all[start..<ends[c][row]]), text: isText[c], into: &out)
+                if c > 0 { out.append(delimiter) }
+                let k = c * n + row
+                if nulls[k] {
+                    out.append(contentsOf: nullText.withUnsafeBytes { $0 })
+                    continue
                 }
-                if !written {
-                    let value = rendered[c].withUnsafeBytes { CSVError.excerpt(UnsafeRawBufferPointer(rebasing: $0[start..<ends[c][row]])) }
-                    throw CSVError(.invalidValue(type: "unquoted CSV cell (CSVWriteOptions.quoting is .none)", text: value), column: schema.fields[c].name)
+                let start = k == 0 ? 0 : ends[k - 1]
+                let value = UnsafeRawBufferPointer(rebasing: cells.bytes[start..<ends[k]])
+                if !mayNeedQuotes[c] {
+                    out.append(contentsOf: value)
+                } else if !appendCell(value, text: isText[c], into: &out) {
+                    throw CSVError(.invalidValue(type: "unquoted CSV cell (CSVWriteOptions.quoting is .none)", text: CSVError.excerpt(value)),
+                                   row: row + 1, column: schema.fields[c].name)
                 }
             }
-            out.append(contentsOf: terminator)
+            terminator.withUnsafeBytes { out.append(contentsOf: $0) }
         }
     }
 
     /// Appends the header line if it is due and not written yet (quoted as needed; with
     /// ``CSVWriteOptions/Quoting/none`` names are written as they are).
     public mutating func encodeHeaderIfNeeded(into out: inout [UInt8]) {
+        var text = ByteWriter(capacity: 256)
+        defer { text.deallocate() }
+        encodeHeaderIfNeeded(into: &text)
+        out.append(contentsOf: text.bytes)
+    }
+
+    mutating func encodeHeaderIfNeeded(into out: inout ByteWriter) {
         guard !wroteHeader else { return }
         wroteHeader = true
         guard options.header else { return }
@@ -110,16 +135,16 @@ public struct CSVEncoder: FrameEncoder, Sendable {
             if k > 0 { out.append(options.delimiter) }
             var name = field.name
             name.withUTF8 { bytes in
-                if !appendCell(UnsafeRawBufferPointer(bytes), text: true, into: &out) { out.append(contentsOf: bytes) }
+                if !appendCell(UnsafeRawBufferPointer(bytes), text: true, into: &out) { out.append(contentsOf: UnsafeRawBufferPointer(bytes)) }
             }
         }
-        out.append(contentsOf: terminator)
+        out.append(bytes: terminator)
     }
 
     /// One cell, quoted when the options and its bytes say so; `false` (and nothing written)
     /// when it needs quotes that ``CSVWriteOptions/Quoting/none`` forbids.
     @inline(__always)
-    private func appendCell(_ value: UnsafeRawBufferPointer, text: Bool, into out: inout [UInt8]) -> Bool {
+    private func appendCell(_ value: UnsafeRawBufferPointer, text: Bool, into out: inout some TextOutput) -> Bool {
         var needsQuotes = options.quoting == .allValues
             || (text && (nullSpellings.contains(value) || (!nullText.isEmpty && value.elementsEqual(nullText))))
         if !needsQuotes {
@@ -147,9 +172,21 @@ public struct CSVEncoder: FrameEncoder, Sendable {
 /// let bytes = try writer.finish().buffer
 /// ```
 public struct CSVWriter<Sink: ByteSink> {
+    /// The bytes not yet passed to the sink, in memory this box frees (copied on write, so
+    /// copies of a writer never share them).
+    private final class Pending {
+        var bytes: ByteWriter
+        init(capacity: Int) { bytes = ByteWriter(capacity: capacity) }
+        init(copying other: Pending) {
+            bytes = ByteWriter(capacity: other.bytes.capacity)
+            bytes.append(contentsOf: other.bytes.bytes)
+        }
+        deinit { bytes.deallocate() }
+    }
+
     private var encoder: CSVEncoder
     private var sink: Sink
-    private var pending: [UInt8] = []
+    private var pending: Pending
     /// Buffered bytes at which `write` passes them to the sink.
     public let flushThreshold: Int
 
@@ -158,12 +195,19 @@ public struct CSVWriter<Sink: ByteSink> {
         encoder = try CSVEncoder(schema: schema, options: options)
         self.sink = sink
         self.flushThreshold = flushThreshold
+        pending = Pending(capacity: min(flushThreshold, 1 << 20) + 4096)
+    }
+
+    private mutating func uniquePending() -> Pending {
+        if !isKnownUniquelyReferenced(&pending) { pending = Pending(copying: pending) }
+        return pending
     }
 
     /// Writes one batch (the header first, before the first batch).
     public mutating func write(_ batch: RecordBatch) throws(CSVError) {
-        try encoder.encode(batch, into: &pending)
-        if pending.count >= flushThreshold { try pass() }
+        let box = uniquePending()
+        try encoder.encode(batch, into: &box.bytes)
+        if box.bytes.count >= flushThreshold { try pass() }
     }
 
     /// Writes every batch of `table`.
@@ -173,18 +217,20 @@ public struct CSVWriter<Sink: ByteSink> {
 
     /// Writes the header if no batch was written, flushes, and returns the sink.
     public consuming func finish() throws(CSVError) -> Sink {
-        var header: [UInt8] = []
-        encoder.encodeHeaderIfNeeded(into: &header)
-        pending.append(contentsOf: header)
+        let box = uniquePending()
+        encoder.encodeHeaderIfNeeded(into: &box.bytes)
         try pass()
         do { try sink.flush() } catch { throw CSVError(.io("\(error)")) }
         return sink
     }
 
+    /// Hands the pending bytes to the sink without copying them (the sink's buffer frees them).
     private mutating func pass() throws(CSVError) {
-        guard !pending.isEmpty else { return }
-        let bytes = Buffer(copying: pending)   // one copy into aligned memory the sink may keep
-        pending.removeAll(keepingCapacity: true)
+        let box = uniquePending()
+        guard box.bytes.count > 0 else { return }
+        let memory = box.bytes.bytes
+        let bytes = Buffer(unsafeForeignBytes: memory) { UnsafeMutableRawPointer(mutating: $0.baseAddress!).deallocate() }
+        box.bytes = ByteWriter(capacity: min(flushThreshold, 1 << 20) + 4096)
         do { try sink.write([bytes]) } catch { throw CSVError(.io("\(error)")) }
     }
 }

@@ -45,6 +45,9 @@ public struct CSVReadOptions: Sendable {
     public var blockSize = 1 << 20
     /// The number of rows one batch holds, at most.
     public var batchRows = Int.max
+    /// The threads that convert a block's columns at once: 1 (the default) converts on the
+    /// calling thread only; 0 uses one per core. Batches and their order do not change.
+    public var threads = 1
     /// What happens to a row with the wrong number of fields.
     public var invalidRows: InvalidRowHandling = .error
 
@@ -116,6 +119,7 @@ public struct CSVReadOptions: Sendable {
         }
         if blockSize < 1 { throw fail("blockSize must be at least 1") }
         if batchRows < 1 { throw fail("batchRows must be at least 1") }
+        if threads < 0 { throw fail("threads cannot be negative") }
         if skipRows < 0 { throw fail("skipRows cannot be negative") }
         if maximumRowBytes < 1 || maximumRowBytes > Int(UInt32.max >> 2) {
             throw fail("maximumRowBytes must be between 1 and \(UInt32.max >> 2)")

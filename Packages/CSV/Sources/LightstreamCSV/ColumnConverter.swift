@@ -177,20 +177,9 @@ struct BlockColumns {
             CSVError(kind ?? .invalidValue(type: "\(type)", text: CSVError.excerpt(value)), row: rows.rowNumbers[row], column: name,
                      byteOffset: streamOffset + rows.rowStarts[row])
         }
+        @inline(__always)
         func fixed<T: BitwiseCopyable>(_: T.Type, _ parse: (UnsafeRawBufferPointer) -> T?) throws(CSVError) -> ArrayData {
-            var values = Vec64<T>(minimumCapacity: n)
-            try values.appendUninitialized(count: n) { (out: UnsafeMutableBufferPointer<T>) throws(CSVError) in
-                let base = UnsafeMutableRawPointer(out.baseAddress!)
-                try forEachValue(column) { (row, value, quoted) throws(CSVError) in
-                    if rules.isNull(value, quoted: quoted) { validity.setNull(row)
-                        (base + row * MemoryLayout<T>.stride).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<T>.stride)
-                        return
-                    }
-                    guard let parsed = parse(value) else { throw invalid(row, value) }
-                    out[row] = parsed
-                }
-            }
-            return ArrayData(type: type, length: n, validity: validity.finish(), buffers: [values.freeze()], nullCount: validity.nullCount)
+            try fixedWidthColumn(column, type: type, name: name, parse)
         }
         switch type {
         case .null:
@@ -279,6 +268,58 @@ struct BlockColumns {
         default:
             throw CSVError(.unsupportedType("CSV cannot hold \(type) values"), column: name)
         }
+    }
+
+    /// Column `column` as fixed-width values parsed by `parse`: one pass over the fields with
+    /// raw pointers (no closure per value).
+    @inline(__always)
+    private func fixedWidthColumn<T: BitwiseCopyable>(
+        _ column: Int, type: DataType, name: String, _ parse: (UnsafeRawBufferPointer) -> T?
+    ) throws(CSVError) -> ArrayData {
+        let n = rowCount
+        var validity = ValidityBuilder(count: n)
+        var values = Vec64<T>(minimumCapacity: n)
+        var failure: (row: Int, text: String)?
+        let rules = self.rules
+        let stride = rows.columnCount
+        values.appendUninitialized(count: n) { (out: UnsafeMutableBufferPointer<T>) in
+            guard n > 0 else { return }
+            let outBase = UnsafeMutableRawPointer(out.baseAddress!)
+            let blockBase = block.baseAddress!
+            rows.fields.withUnsafeBufferPointer { fields in
+                rows.flags.withUnsafeBufferPointer { flags in
+                    var scratch = Vec64<UInt8>()
+                    for row in 0..<n {
+                        let k = row * stride + column
+                        let packed = fields[k]
+                        let start = Int(UInt32(truncatingIfNeeded: packed)), end = Int(packed >> 32)
+                        var value = UnsafeRawBufferPointer(start: blockBase + start, count: end - start)
+                        let f = flags[k]
+                        if f & TokenizedRows.needsUnescape != 0 {
+                            scratch.removeAll(keepingCapacity: true)
+                            tokenizer.unescape(value) { scratch.append($0) }
+                            value = scratch.withUnsafeBytes { $0 }   // scratch is not touched until the next row
+                        }
+                        if (f & TokenizedRows.quoted == 0 || rules.quotedStringsCanBeNull) && rules.nulls.contains(value) {
+                            validity.setNull(row)
+                            (outBase + row * MemoryLayout<T>.stride).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<T>.stride)
+                            continue
+                        }
+                        guard let parsed = parse(value) else {
+                            failure = (row, CSVError.excerpt(value))
+                            (outBase + row * MemoryLayout<T>.stride).initializeMemory(as: UInt8.self, repeating: 0, count: (n - row) * MemoryLayout<T>.stride)
+                            return
+                        }
+                        out[row] = parsed
+                    }
+                }
+            }
+        }
+        if let failure {
+            throw CSVError(.invalidValue(type: "\(type)", text: failure.text), row: rows.rowNumbers[failure.row], column: name,
+                           byteOffset: streamOffset + rows.rowStarts[failure.row])
+        }
+        return ArrayData(type: type, length: n, validity: validity.finish(), buffers: [values.freeze()], nullCount: validity.nullCount)
     }
 
     private func variableBinary<O: FixedWidthInteger & BitwiseCopyable>(

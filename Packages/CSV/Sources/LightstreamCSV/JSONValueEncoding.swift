@@ -14,13 +14,13 @@ import Vec64
 /// value they stand for.
 enum JSONValueEncoding {
     /// Appends slot `index` of `array` as JSON.
-    static func append(_ array: ArrayData, at index: Int, into out: inout [UInt8]) {
-        if array.isNull(index) { return out.append(contentsOf: "null".utf8) }
+    static func append(_ array: ArrayData, at index: Int, into out: inout some TextOutput) {
+        if array.isNull(index) { return out.append(ascii: "null") }
         let i = array.offset + index
         let values = array.buffers.first
         switch array.type {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .boolean: out.append(contentsOf: (CellText.bit(array.buffers[0], i) ? "true" : "false").utf8)
+        case .null: out.append(ascii: "null")
+        case .boolean: out.append(ascii: CellText.bit(array.buffers[0], i) ? "true" : "false")
         case .int8: TextFormatting.appendInteger(Int64(values!.load(Int8.self, at: i)), into: &out)
         case .int16: TextFormatting.appendInteger(Int64(values!.load(Int16.self, at: i)), into: &out)
         case .int32: TextFormatting.appendInteger(Int64(values!.load(Int32.self, at: i)), into: &out)
@@ -85,22 +85,22 @@ enum JSONValueEncoding {
             }
             out.append(UInt8(ascii: stringKeys ? "}" : "]"))
         case .union:
-            guard let slot = array.unionSlot(at: index) else { return out.append(contentsOf: "null".utf8) }
+            guard let slot = array.unionSlot(at: index) else { return out.append(ascii: "null") }
             append(array.children[slot.child], at: slot.childIndex, into: &out)
         case .dictionary:
-            guard let dictionary = array.dictionary else { return out.append(contentsOf: "null".utf8) }
+            guard let dictionary = array.dictionary else { return out.append(ascii: "null") }
             append(dictionary, at: array.integerValue(at: index), into: &out)
         case .runEndEncoded:
             append(array.children[1], at: array.runIndex(at: index), into: &out)
         }
     }
 
-    private static func appendFinite(_ value: Double, float: Bool, into out: inout [UInt8]) {
-        guard value.isFinite else { return out.append(contentsOf: "null".utf8) }
+    private static func appendFinite(_ value: Double, float: Bool, into out: inout some TextOutput) {
+        guard value.isFinite else { return out.append(ascii: "null") }
         if float { TextFormatting.appendFloat(Float(value), into: &out) } else { TextFormatting.appendDouble(value, into: &out) }
     }
 
-    private static func appendObject(_ members: KeyValuePairs<String, Int64>, into out: inout [UInt8]) {
+    private static func appendObject(_ members: KeyValuePairs<String, Int64>, into out: inout some TextOutput) {
         out.append(UInt8(ascii: "{"))
         for (n, (key, value)) in members.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
@@ -111,12 +111,12 @@ enum JSONValueEncoding {
         out.append(UInt8(ascii: "}"))
     }
 
-    static func appendString(_ text: String, into out: inout [UInt8]) {
+    static func appendString(_ text: String, into out: inout some TextOutput) {
         var text = text
         text.withUTF8 { appendString(UnsafeRawBufferPointer($0), into: &out) }
     }
 
-    static func appendString(_ bytes: Buffer, into out: inout [UInt8]) {
+    static func appendString(_ bytes: Buffer, into out: inout some TextOutput) {
         bytes.withUnsafeBytes { appendString($0, into: &out) }
     }
 
@@ -124,17 +124,17 @@ enum JSONValueEncoding {
 
     /// A JSON string: quotes, backslashes and control characters escaped; other bytes as they
     /// are (the text is UTF-8).
-    static func appendString(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    static func appendString(_ bytes: UnsafeRawBufferPointer, into out: inout some TextOutput) {
         out.append(UInt8(ascii: "\""))
         for b in bytes {
             switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\""): out.append(bytes: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(bytes: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): out.append(bytes: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): out.append(bytes: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): out.append(bytes: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0..<0x20:
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
+                out.append(bytes: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
             default: out.append(b)
             }
         }

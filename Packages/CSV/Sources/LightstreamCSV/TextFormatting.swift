@@ -6,7 +6,7 @@ import Vec64
 /// shortest round-trip form (`1.0`, `0.1`, `1e-05`, `inf`, `nan`).
 enum TextFormatting {
     @inline(__always)
-    static func appendInteger(_ value: Int64, into out: inout [UInt8]) {
+    static func appendInteger(_ value: Int64, into out: inout some TextOutput) {
         if value < 0 {
             out.append(UInt8(ascii: "-"))
             appendUnsigned(value.magnitude, into: &out)
@@ -16,7 +16,7 @@ enum TextFormatting {
     }
 
     @inline(__always)
-    static func appendUnsigned(_ value: UInt64, into out: inout [UInt8]) {
+    static func appendUnsigned(_ value: UInt64, into out: inout some TextOutput) {
         if value < 10 { out.append(UInt8(truncatingIfNeeded: value) + 0x30); return }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes, enough for 20 digits
         var v = value
@@ -27,13 +27,13 @@ enum TextFormatting {
                 v /= 10
                 n += 1
             }
-            out.append(contentsOf: buffer[(24 - n)...])
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - n)...]))
         }
     }
 
     /// `value` as `width` digits, zero-padded.
     @inline(__always)
-    static func appendPadded(_ value: Int, width: Int, into out: inout [UInt8]) {
+    static func appendPadded(_ value: Int, width: Int, into out: inout some TextOutput) {
         var divisor = 1
         for _ in 1..<width { divisor *= 10 }
         var v = value
@@ -45,18 +45,18 @@ enum TextFormatting {
         }
     }
 
-    static func appendDouble(_ value: Double, into out: inout [UInt8]) {
+    static func appendDouble(_ value: Double, into out: inout some TextOutput) {
         var text = value.description
-        text.withUTF8 { out.append(contentsOf: $0) }
+        text.withUTF8 { out.append(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 
-    static func appendFloat(_ value: Float, into out: inout [UInt8]) {
+    static func appendFloat(_ value: Float, into out: inout some TextOutput) {
         var text = value.description
-        text.withUTF8 { out.append(contentsOf: $0) }
+        text.withUTF8 { out.append(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 
     /// `YYYY-MM-DD` (a year past 9999 or before 0 is written with its sign and all its digits).
-    static func appendDate(daysSinceEpoch days: Int, into out: inout [UInt8]) {
+    static func appendDate(daysSinceEpoch days: Int, into out: inout some TextOutput) {
         let (year, month, day) = ArrowCalendar.date(daysSinceEpoch: days)
         if year < 0 { out.append(UInt8(ascii: "-")) }
         appendPadded(abs(year), width: 4, into: &out)
@@ -67,7 +67,7 @@ enum TextFormatting {
     }
 
     /// `hh:mm:ss` and, for units below a second, a fraction of the unit's digits.
-    static func appendTimeOfDay(_ value: Int64, unit: TimeUnit, into out: inout [UInt8]) {
+    static func appendTimeOfDay(_ value: Int64, unit: TimeUnit, into out: inout some TextOutput) {
         let (perSecond, digits) = TextParsing.scale(unit)
         var seconds = value / perSecond
         var fraction = value % perSecond
@@ -85,7 +85,7 @@ enum TextFormatting {
 
     /// `YYYY-MM-DD hh:mm:ss[.f]`, with `Z` after it when the timestamp has a zone (the instant
     /// is written in UTC, whatever the zone's name).
-    static func appendTimestamp(_ value: Int64, unit: TimeUnit, zoned: Bool, separator: UInt8 = UInt8(ascii: " "), into out: inout [UInt8]) {
+    static func appendTimestamp(_ value: Int64, unit: TimeUnit, zoned: Bool, separator: UInt8 = UInt8(ascii: " "), into out: inout some TextOutput) {
         let (perSecond, _) = TextParsing.scale(unit)
         let perDay = perSecond * 86_400
         var days = value / perDay
@@ -98,7 +98,7 @@ enum TextFormatting {
     }
 
     /// A decimal from its two's-complement little-endian words with `scale` digits after the point.
-    static func appendDecimal(words: [UInt64], scale: Int, into out: inout [UInt8]) {
+    static func appendDecimal(words: [UInt64], scale: Int, into out: inout some TextOutput) {
         var magnitude = words
         let negative = (words.last ?? 0) >> 63 == 1
         if negative {
@@ -131,14 +131,14 @@ enum TextFormatting {
         if digits.isEmpty { digits = [UInt8(ascii: "0")] }
         if negative { out.append(UInt8(ascii: "-")) }
         if scale <= 0 {
-            out.append(contentsOf: digits)
-            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -scale))
+            out.append(bytes: digits)
+            out.append(repeating: UInt8(ascii: "0"), count: -scale)
             return
         }
         if digits.count <= scale { digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: scale - digits.count + 1), at: 0) }
-        out.append(contentsOf: digits[..<(digits.count - scale)])
+        out.append(bytes: Array(digits[..<(digits.count - scale)]))
         out.append(UInt8(ascii: "."))
-        out.append(contentsOf: digits[(digits.count - scale)...])
+        out.append(bytes: Array(digits[(digits.count - scale)...]))
     }
 
     /// The words of decimal slot `i` (already offset) of `values` with `byteWidth` bytes per value.
