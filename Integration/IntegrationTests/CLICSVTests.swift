@@ -153,6 +153,11 @@ struct CLICSVTests {
         defer { Self.remove(tabs) }
         let tab = try Tool.run(["cat", tabs, "--delimiter", "tab"])
         #expect(tab.status == 0 && tab.output.contains("x,y"), "\(tab.output)")
+        // CSV to CSV: the options describe the input; the output has its extension's defaults.
+        let commas = Self.temporary("commas.csv")
+        defer { Self.remove(commas) }
+        #expect(try Tool.run(["convert", semicolons, commas, "--delimiter", ";"]).status == 0)
+        #expect(try String(contentsOfFile: commas, encoding: .utf8) == "a,b\n1,\"x,y\"\n2,t\tab\n")
         let bad = try Tool.run(["convert", tsv, fromTSV, "--delimiter", "ab"])
         #expect(bad.status == 1 && bad.output.contains("--delimiter must be one byte"), "\(bad.output)")
     }

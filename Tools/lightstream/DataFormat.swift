@@ -8,7 +8,7 @@ import Glibc
 /// The formats the CLI reads and writes, told by a path's extension or named by `--from`/`--to`.
 ///
 /// Adding a format is one case here, its extensions in ``byExtension``, and its reader and writer
-/// in ``BatchInputs/open(_:as:options:)`` and ``BatchOutputs/open(_:as:schema:options:)``.
+/// in `BatchInputs.open(_:as:csv:)` and `BatchOutputs.open(_:as:schema:ipc:csv:inputIsText:)`.
 enum DataFormat: String, CaseIterable, ExpressibleByArgument {
     /// An Arrow IPC file.
     case arrow
@@ -122,9 +122,12 @@ struct CSVArguments: ParsableArguments {
         return options
     }
 
-    /// The writer options for an output of `format`.
-    func writeOptions(for format: DataFormat) throws -> CSVWriteOptions {
+    /// The writer options for an output of `format`: the defaults of `format` when the input is
+    /// CSV or TSV too (the options then describe the input), else as the options say.
+    func writeOptions(for format: DataFormat, inputIsText: Bool) throws -> CSVWriteOptions {
         var options = CSVWriteOptions()
+        options.delimiter = format.defaultDelimiter
+        if inputIsText { return options }
         options.delimiter = try delimiterByte(for: format)
         options.header = !noHeader
         if let null { options.nullText = null }
@@ -322,13 +325,14 @@ struct CSVBatchOutput: BatchOutput {
 
 enum BatchOutputs {
     /// A writer of `format` with `schema` into `sink`.
-    static func open(_ sink: DescriptorSink, as format: DataFormat, schema: Schema, ipc: IPCWriteOptions, csv: CSVArguments) throws -> any BatchOutput {
+    static func open(_ sink: DescriptorSink, as format: DataFormat, schema: Schema, ipc: IPCWriteOptions, csv: CSVArguments,
+                     inputIsText: Bool) throws -> any BatchOutput {
         switch format {
         case .arrows: return IPCStreamBatchOutput(writer: try IPCStreamWriter(sink: sink, schema: schema, options: ipc))
         case .arrow: return IPCFileBatchOutput(writer: try IPCFileWriter(sink: sink, schema: schema, options: ipc))
         case .csv, .tsv:
             do {
-                return CSVBatchOutput(writer: try CSVWriter(sink: sink, schema: schema, options: try csv.writeOptions(for: format)), path: sink.path)
+                return CSVBatchOutput(writer: try CSVWriter(sink: sink, schema: schema, options: try csv.writeOptions(for: format, inputIsText: inputIsText)), path: sink.path)
             } catch let error as CSVError {
                 throw FileCSVError(path: sink.path, error: error)
             }

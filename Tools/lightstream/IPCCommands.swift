@@ -145,7 +145,8 @@ struct Convert: ParsableCommand {
         }
         while let batch = try source.next() {
             if destination == nil {
-                destination = try BatchOutputs.open(sink, as: outputFormat, schema: batch.schema, ipc: options, csv: csv)
+                destination = try BatchOutputs.open(sink, as: outputFormat, schema: batch.schema, ipc: options, csv: csv,
+                                                     inputIsText: inputFormat?.isText == true)
             }
             try destination!.write(batch)
             rows += batch.length
@@ -153,7 +154,8 @@ struct Convert: ParsableCommand {
             showProgress()
         }
         if destination == nil {
-            destination = try BatchOutputs.open(sink, as: outputFormat, schema: source.schema ?? Schema([]), ipc: options, csv: csv)
+            destination = try BatchOutputs.open(sink, as: outputFormat, schema: source.schema ?? Schema([]), ipc: options, csv: csv,
+                                                     inputIsText: inputFormat?.isText == true)
         }
         try destination!.finish()
         completed = true
