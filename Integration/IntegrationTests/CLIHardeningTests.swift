@@ -32,7 +32,7 @@ struct CLIHardeningTests {
         let folder = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let cases: [(String, [UInt8], String)] = [
-            ("data.csv", Array("a,b,c\n1,2,3\n".utf8), "looks like CSV, not Arrow IPC"),
+            ("data.dat", Array("a,b,c\n1,2,3\n".utf8), "looks like CSV, not Arrow IPC"),   // .csv is read as CSV
             ("data.parquet", Array("PAR1".utf8) + [0, 0, 0, 0], "looks like Parquet, not Arrow IPC"),
             ("notes.txt", Array("just some words\n".utf8), "looks like text, not Arrow IPC"),
             ("data.json", Array("{\"a\": 1}\n".utf8), "looks like JSON, not Arrow IPC"),

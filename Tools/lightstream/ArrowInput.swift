@@ -32,6 +32,47 @@ enum ArrowIO {
         }
     }
 
+    /// Checks that `path` can be opened for reading and is not a directory, with errors that say
+    /// why ("cannot read x.csv: no such file or directory").
+    static func checkReadable(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw CLIError("cannot read \(path): \(systemMessage(errno))") }
+        if info.st_mode & S_IFMT == S_IFDIR { throw CLIError("cannot read \(path): it is a directory") }
+        guard access(path, R_OK) == 0 else { throw CLIError("cannot read \(path): \(systemMessage(errno))") }
+    }
+
+    /// The size of `path` when it is a regular file (not `-`, a pipe or a device).
+    static func regularFileSize(_ path: String) -> Int? {
+        var info = stat()
+        guard path != "-", stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// Whether `a` and `b` name the same existing file (so writing one would destroy the other).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        guard a != "-", b != "-" else { return false }
+        var x = stat(), y = stat()
+        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
+    /// Opens `path` for writing (created or replaced), or standard output for `-`.
+    static func openForWriting(_ path: String) throws -> Int32 {
+        if path == "-" { return 1 }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let code = errno
+            let why = switch code {
+            case ENOENT: "no such directory"
+            case ENOTDIR: "a parent is not a directory"
+            case EISDIR: "it is a directory"
+            default: systemMessage(code)
+            }
+            throw CLIError("cannot write \(path): \(why)")
+        }
+        return fd
+    }
+
     /// Whether bytes hold an IPC file (the ARROW1 magic) rather than a stream.
     static func isFile(_ bytes: Buffer) -> Bool {
         bytes.count >= 6 && bytes.slice(0..<6).array == Array("ARROW1".utf8)
@@ -80,10 +121,15 @@ enum ArrowIO {
 
     /// Reads the IPC file or stream in `bytes`, read from `path`.
     static func readTable(_ bytes: Buffer, from path: String) throws -> Table {
-        if let what = sniff(bytes) { throw CLIError("\(displayName(path)) \(what)") }
+        if let what = sniff(bytes) { throw notIPC(path, what) }
         if isFile(bytes) { return try IPCFileReader(bytes).readAll() }
         var reader = try IPCStreamReader(bytes)
         return try reader.readAll()
+    }
+
+    /// The error for input that is plainly not Arrow IPC; CSV-looking input gets a hint.
+    static func notIPC(_ path: String, _ what: String) -> CLIError {
+        CLIError("\(displayName(path)) \(what)\(what.contains("CSV") ? ": name it .csv or .tsv, or pass --from csv" : "")")
     }
 
     /// `path`, or "standard input" for `-`.
@@ -141,22 +187,7 @@ enum ArrowIO {
     /// Writes `bytes` to `path` (created or replaced), or to standard output for `-`, with
     /// errors that say what went wrong ("cannot write OUT: no such directory").
     static func writeFile(_ bytes: Buffer, to path: String) throws {
-        let fd: Int32
-        if path == "-" {
-            fd = 1
-        } else {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else {
-                let code = errno
-                let why = switch code {
-                case ENOENT: "no such directory"
-                case ENOTDIR: "a parent is not a directory"
-                case EISDIR: "it is a directory"
-                default: systemMessage(code)
-                }
-                throw CLIError("cannot write \(path): \(why)")
-            }
-        }
+        let fd = try openForWriting(path)
         defer { if fd != 1 { close(fd) } }
         try bytes.withUnsafeBytes { raw in
             var done = 0

@@ -21,9 +21,15 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     }
 }
 
-/// An exit code passes through; any other error is printed as `error: ...` and becomes exit status 1.
+/// An exit code passes through; a CSV error is printed as `lightstream: FILE: ...`, any other error as
+/// `error: ...`; both become exit status 1.
 func reported(_ error: any Error) -> any Error {
     if error is ExitCode { return error }
+    if let error = error as? FileCSVError {
+        // CSV errors name the file, row, column and byte: `lightstream: FILE: DESCRIPTION`.
+        FileHandle.standardError.write(Data("lightstream: \(error.description)\n".utf8))
+        return ExitCode(1)
+    }
     FileHandle.standardError.write(Data("error: \(describe(error))\n".utf8))
     return ExitCode(1)
 }
@@ -59,46 +65,129 @@ func bodyCodec(_ name: String) throws -> (any IPCBodyCodec)? {
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert between IPC files and streams (by extension: .arrow/.feather/.ipc file, .arrows/.stream stream, - stdin/stdout stream)."
+        abstract: "Convert between IPC files, IPC streams, CSV and TSV (by extension: .arrow/.feather/.ipc file, .arrows/.stream stream, .csv, .tsv; - stdin/stdout).",
+        discussion: """
+        Formats come from the extensions; - is standard input (an IPC stream, or what --from names) or \
+        standard output (an IPC stream, or what --to names). CSV and TSV are converted batch by batch \
+        (--block-size bytes of CSV per batch, column types inferred from the first block as pyarrow does, \
+        or given by --schema), so memory stays bounded however large the input. The CSV options describe \
+        the input when it is CSV or TSV, otherwise the output. While a conversion runs for more than a \
+        second, a progress line is drawn on standard error when it is a terminal.
+        """
     )
 
-    @Argument(help: "Input IPC file or stream, or - for a stream on stdin.") var input: String
-    @Argument(help: "Output path, or - for a stream on stdout.") var output: String
+    @Argument(help: "Input path (.arrow, .feather, .ipc, .arrows, .stream, .csv, .tsv), or - for stdin.") var input: String
+    @Argument(help: "Output path (.arrow, .feather, .ipc, .arrows, .stream, .csv, .tsv), or - for stdout.") var output: String
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, arrows or arrow.") var from: DataFormat?
+    @Option(help: "The output's format when its extension does not say (stdout: arrows by default): csv, tsv, arrows or arrow.") var to: DataFormat?
     @Option(help: "Body compression: none, lz4 or zstd.") var compression: String = "none"
     @Option(help: "Buffer alignment: 8 or 64.") var alignment: Int = 64
-    @Option(name: .customLong("batch-rows"), help: "Split batches to at most N rows.") var batchRows: Int?
+    @Option(name: .customLong("batch-rows"), help: "Split IPC batches to at most N rows.") var batchRows: Int?
+    @OptionGroup var csv: CSVArguments
 
     func run() throws {
         try reportingErrors {
             guard alignment == 8 || alignment == 64 else { throw CLIError("--alignment must be 8 or 64, not \(alignment)") }
             if let batchRows, batchRows <= 0 { throw CLIError("--batch-rows must be positive") }
             let codec = try bodyCodec(compression)
-            _ = try ArrowIO.format(of: output)
+            let inputFormat = DataFormat.input(input, given: from)
+            let outputFormat = try DataFormat.output(output, given: to)
+            try csv.check(input: inputFormat, output: outputFormat)
             try ArrowIO.checkWritable(output)
-            let clock = ContinuousClock()
-            let start = clock.now
-            let bytesIn = try ArrowIO.readBytes(input)
-            let table = try ArrowIO.readTable(bytesIn, from: input)
+            if ArrowIO.sameFile(input, output) { throw CLIError("\(input) and \(output) are the same file") }
             let options = IPCWriteOptions(alignment: alignment, codec: codec, maximumBatchRows: batchRows)
-            let bytes = try ArrowIO.encode(table, for: output, options: options)
-            try ArrowIO.writeFile(bytes, to: output)
-            let summary = try IPCSummary(bytes)
-            let (whole, fraction) = (clock.now - start).components
-            let seconds = Double(whole) + Double(fraction) / 1e18
-            note("converted \(table.rowCount) rows: \(table.batches.count) batches, \(bytesIn.count) bytes in -> "
-                 + "\(summary.batches) batches, \(bytes.count) bytes out (\(ArrowIO.displayName(output))) in \(String(format: "%.3f", seconds)) s")
+            if inputFormat?.isText != true && !outputFormat.isText {
+                try convertIPC(options: options)
+            } else {
+                try convertBatches(from: inputFormat, to: outputFormat, options: options)
+            }
         }
+    }
+
+    /// IPC to IPC: the whole table (mapped, so without copies), with replaced dictionaries unified
+    /// for an IPC file.
+    func convertIPC(options: IPCWriteOptions) throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let bytesIn = try ArrowIO.readBytes(input)
+        let table = try ArrowIO.readTable(bytesIn, from: input)
+        let bytes = try ArrowIO.encode(table, for: output, options: options)
+        try ArrowIO.writeFile(bytes, to: output)
+        let summary = try IPCSummary(bytes)
+        note("converted \(table.rowCount) rows: \(table.batches.count) batches, \(bytesIn.count) bytes in -> "
+             + "\(summary.batches) batches, \(bytes.count) bytes out (\(ArrowIO.displayName(output))) in \(String(format: "%.3f", ProgressLine.seconds(clock.now - start))) s")
+    }
+
+    /// CSV in or out: batch by batch, each written as it is read. A failed conversion removes
+    /// the partial output file.
+    func convertBatches(from inputFormat: DataFormat?, to outputFormat: DataFormat, options: IPCWriteOptions) throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var source = try BatchInputs.open(input, as: inputFormat, csv: csv)
+        let fd = try ArrowIO.openForWriting(output)
+        var completed = false
+        defer {
+            if fd != 1 { close(fd) }
+            if !completed && output != "-" { unlink(output) }
+        }
+        let written = ByteCounter()
+        let sink = DescriptorSink(descriptor: fd, path: output, counter: written)
+        let progress = ProgressLine()
+        defer { progress.finish() }
+        var destination: (any BatchOutput)?
+        var rows = 0, batches = 0
+        func showProgress(final: Bool = false) {
+            if let read = source.bytesRead {
+                progress.update(bytes: read, total: source.totalBytes, rows: rows, verb: "read", final: final)
+            } else {
+                progress.update(bytes: written.count, total: nil, rows: rows, verb: "written", final: final)
+            }
+        }
+        while let batch = try source.next() {
+            if destination == nil {
+                destination = try BatchOutputs.open(sink, as: outputFormat, schema: batch.schema, ipc: options, csv: csv,
+                                                     inputIsText: inputFormat?.isText == true)
+            }
+            try destination!.write(batch)
+            rows += batch.length
+            batches += 1
+            showProgress()
+        }
+        if destination == nil {
+            destination = try BatchOutputs.open(sink, as: outputFormat, schema: source.schema ?? Schema([]), ipc: options, csv: csv,
+                                                     inputIsText: inputFormat?.isText == true)
+        }
+        try destination!.finish()
+        completed = true
+        showProgress(final: true)
+        progress.finish()
+        if let csvSource = source as? CSVBatchInput { csvSource.reportSkipped() }
+        let bytesIn = source.bytesRead ?? ArrowIO.regularFileSize(input)
+        note("converted \(rows) rows in \(batches) batches: \(bytesIn.map { "\($0) bytes" } ?? "?") \(inputFormat?.title ?? "IPC") in -> "
+             + "\(written.count) bytes \(outputFormat.title) out (\(output == "-" ? "standard output" : output)) in \(String(format: "%.3f", ProgressLine.seconds(clock.now - start))) s")
     }
 }
 
 struct SchemaCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print the schema of an IPC file or stream.")
-    @Argument(help: "IPC file or stream (told apart by content), or -.") var input: String
+    static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print the schema of an IPC file or stream, or of a CSV or TSV file (types as inferred from its first block).")
+    @Argument(help: "IPC file or stream (told apart by content), .csv or .tsv file, or -.") var input: String
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, arrows or arrow.") var from: DataFormat?
+    @OptionGroup var csv: CSVArguments
 
     func run() throws {
         try reportingErrors {
+            let format = DataFormat.input(input, given: from)
+            try csv.check(input: format, output: nil)
+            if let format, format.isText {
+                var source = try CSVBatchInput(path: input, options: try csv.readOptions(for: format))
+                let first = try source.next()
+                print(source.schema ?? Schema([]))
+                let how = csv.schemaFile != nil ? "given by --schema" : "inferred from the first block (\(first?.length ?? 0) rows)"
+                print("-- \(format.rawValue): \(source.schema?.fields.count ?? 0) columns, types \(how)")
+                return
+            }
             let bytes = try ArrowIO.readBytes(input)
-            if let what = ArrowIO.sniff(bytes) { throw CLIError("\(ArrowIO.displayName(input)) \(what)") }
+            if let what = ArrowIO.sniff(bytes) { throw ArrowIO.notIPC(input, what) }
             let schema: Schema
             if ArrowIO.isFile(bytes) {
                 schema = try IPCFileReader(bytes).schema
@@ -116,24 +205,61 @@ struct SchemaCommand: ParsableCommand {
 }
 
 struct Cat: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the rows of an IPC file or stream as an aligned text table.")
-    @Argument(help: "IPC file or stream (told apart by content), or -.") var input: String
+    static let configuration = CommandConfiguration(abstract: "Print the rows of an IPC file or stream, or of a CSV or TSV file, as an aligned text table.")
+    @Argument(help: "IPC file or stream (told apart by content), .csv or .tsv file, or -.") var input: String
     @Option(help: "Print at most N rows (first and last halves).") var limit: Int = 20
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, arrows or arrow.") var from: DataFormat?
+    @OptionGroup var csv: CSVArguments
 
     func run() throws {
         try reportingErrors {
             guard limit >= 0 else { throw CLIError("--limit must not be negative") }
+            let format = DataFormat.input(input, given: from)
+            try csv.check(input: format, output: nil)
+            if let format, format.isText {
+                var source = try CSVBatchInput(path: input, options: try csv.readOptions(for: format))
+                var batches: [RecordBatch] = []
+                while let batch = try source.next() { batches.append(batch) }
+                source.reportSkipped()
+                print(try Table(schema: source.schema ?? Schema([]), batches: batches).formatted(maxRows: limit))
+                return
+            }
             print(try ArrowIO.readTable(input).formatted(maxRows: limit))
         }
     }
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check an IPC file or stream completely; exit 0 when valid, 1 with the error otherwise.")
-    @Argument(help: "IPC file or stream (told apart by content), or -.") var input: String
+    static let configuration = CommandConfiguration(abstract: "Check an IPC file or stream, or read and check every batch of a CSV or TSV file; exit 0 when valid, 1 with the error otherwise.")
+    @Argument(help: "IPC file or stream (told apart by content), .csv or .tsv file, or -.") var input: String
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, arrows or arrow.") var from: DataFormat?
+    @OptionGroup var csv: CSVArguments
 
     func run() throws {
         try reportingErrors {
+            let format = DataFormat.input(input, given: from)
+            try csv.check(input: format, output: nil)
+            if let format, format.isText {
+                var source = try CSVBatchInput(path: input, options: try csv.readOptions(for: format))
+                let progress = ProgressLine()
+                defer { progress.finish() }
+                var batches = 0, rows = 0
+                while let batch = try source.next() {
+                    do {
+                        try batch.validate()
+                    } catch {
+                        throw CLIError("\(ArrowIO.displayName(input)): batch \(batches) (rows from \(rows + 1)) is not valid Arrow: \(error)")
+                    }
+                    batches += 1
+                    rows += batch.length
+                    progress.update(bytes: source.bytesRead ?? 0, total: source.totalBytes, rows: rows, verb: "read")
+                }
+                progress.update(bytes: source.bytesRead ?? 0, total: source.totalBytes, rows: rows, verb: "read", final: true)
+                progress.finish()
+                source.reportSkipped()
+                print("valid: \(batches) batches, \(rows) rows, \(source.schema?.fields.count ?? 0) columns, \(source.skipped.count) rows skipped")
+                return
+            }
             let table = try ArrowIO.readTable(input)
             try table.validate()
             print("valid: \(table.batches.count) batches, \(table.rowCount) rows, \(table.schema.fields.count) columns")

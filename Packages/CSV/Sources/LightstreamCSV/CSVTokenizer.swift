@@ -140,14 +140,14 @@ struct CSVTokenizer {
                             quoted: while true {
                                 while i < n && quotedStops[Int(p[i])] == 0 { i += 1 }
                                 if i >= n {
-                                    if isFinal { throw CSVError(.unterminatedQuote, row: firstRow + rowsSeen, byteOffset: streamOffset + rowStart) }
+                                    if isFinal { throw unterminated(rowStart, n, firstRow + rowsSeen, streamOffset) }
                                     incomplete = true
                                     break fields
                                 }
                                 if Int(p[i]) == escapeByte {
                                     flags |= TokenizedRows.needsUnescape
                                     i += 2
-                                    if i > n { if isFinal { throw CSVError(.unterminatedQuote, row: firstRow + rowsSeen, byteOffset: streamOffset + rowStart) }; incomplete = true; break fields }
+                                    if i > n { if isFinal { throw unterminated(rowStart, n, firstRow + rowsSeen, streamOffset) }; incomplete = true; break fields }
                                     continue quoted
                                 }
                                 // A quote: doubled, or the closing one.
@@ -232,6 +232,14 @@ struct CSVTokenizer {
                 }
             }
         }
+    }
+
+    /// Input ended inside a quoted field: ``CSVError/Kind/rowTooLong(maximum:)`` when the open row
+    /// is already longer than the maximum (as it is reported before the end of input, so the error
+    /// does not depend on how the input was chunked), else ``CSVError/Kind/unterminatedQuote``.
+    private func unterminated(_ rowStart: Int, _ n: Int, _ row: Int, _ streamOffset: Int) -> CSVError {
+        if n - rowStart > maximumRowBytes { return rowTooLong(rowStart, row, streamOffset) }
+        return CSVError(.unterminatedQuote, row: row, byteOffset: streamOffset + rowStart)
     }
 
     private func rowTooLong(_ rowStart: Int, _ row: Int, _ streamOffset: Int) -> CSVError {
