@@ -31,8 +31,9 @@ struct JSONColumns {
 
     // MARK: Errors
 
+    /// An error at a node (a string's opening quote).
     func error(_ kind: CSVError.Kind, node: Int, path: String) -> CSVError {
-        let start = tape.nodes[node].start
+        let start = tape.nodes[node].start - (tape.nodes[node].kind == .string ? 1 : 0)
         let row = tape.row(containing: start)
         return CSVError(kind, row: tape.lineNumbers[row], column: path.isEmpty ? nil : path, byteOffset: streamOffset + start)
     }

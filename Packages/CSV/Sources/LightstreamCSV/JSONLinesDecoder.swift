@@ -121,10 +121,12 @@ public struct JSONLinesDecoder: FrameDecoder, Sendable {
                         break
                     }
                 }
-                let blockDone = end - start >= blockSize || (isFinal && end == count) || (count - start >= blockSize && end > start)
+                let blockDone = end - start >= blockSize || (isFinal && end == count)
                 guard blockDone else {
-                    // Wait for a block, then grow geometrically (a long line); stop at one byte
-                    // past the line limit, where the line is an error.
+                    // Wait for a block, then grow geometrically (the line that crosses the block
+                    // size is long); stop at one byte past the line limit, where the line is an
+                    // error. Blocks end at the first line end past the block size whatever the
+                    // chunking, so any split of the input gives the same batches.
                     var wanted = count - start < blockSize ? start + blockSize + 1 : count + max(count / 2, 4096)
                     wanted = min(wanted, position + maximumLine + 1)
                     return needMore(max(count + 1, wanted))
