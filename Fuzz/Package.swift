@@ -28,6 +28,7 @@ let package = Package(
         .package(path: "../Packages/TLV"),
         .package(path: "../Packages/MMap"),
         .package(path: "../Packages/Streams"),
+        .package(path: "../Packages/CSV"),
     ],
     targets: [
         .target(name: "CLibFuzzer"),
@@ -46,6 +47,7 @@ let package = Package(
         harness("fuzz-ipc-stream", [vec64, arrow, framing, ipc]),
         harness("fuzz-ipc-file", [vec64, arrow, ipc]),
         harness("fuzz-mmap", [vec64, arrow, ipc, .product(name: "LightstreamMMap", package: "MMap")]),
+        harness("fuzz-jsonl", [vec64, arrow, framing, .product(name: "LightstreamCSV", package: "CSV")]),
     ],
     swiftLanguageModes: [.v6]
 )
