@@ -66,7 +66,7 @@ struct PyarrowJSONLinesTests {
         try writer.write(table)
         try Self.save(try writer.finish().buffer, directory + "/ours.jsonl")
         // The schema goes over as an empty IPC stream.
-        var schemaStream = try IPCStreamWriter(sink: MemorySink(), schema: table.schema)
+        let schemaStream = try IPCStreamWriter(sink: MemorySink(), schema: table.schema)
         try Self.save(try schemaStream.finish().buffer, directory + "/schema.arrows")
         _ = try PyarrowPeer.run("""
             import pyarrow as pa, pyarrow.json as pj
