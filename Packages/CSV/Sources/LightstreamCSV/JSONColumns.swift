@@ -283,6 +283,11 @@ struct JSONColumns {
             guard let text = numberText(node), let value = TextParsing.double(text), value.isFinite else { return nil }
             return value
         }
+        /// A `Float` correctly rounded from the text (not through a `Double`).
+        func single(_ node: Int) -> Float? {
+            guard let text = numberText(node), let value = TextParsing.float(text), value.isFinite else { return nil }
+            return value
+        }
         func string<T>(_ c: inout JSONColumns, _ node: Int, _ parse: (UnsafeRawBufferPointer) -> T?) throws(CSVError) -> T? {
             let n = c.tape.nodes[node]
             guard n.kind == .string else { return nil }
@@ -311,8 +316,8 @@ struct JSONColumns {
         case .uint16: return try integer(UInt16.self)
         case .uint32: return try integer(UInt32.self)
         case .uint64: return try integer(UInt64.self)
-        case .float16: return try fixed(Float16.self) { c, node in real(node).map { Float16($0) } }
-        case .float32: return try fixed(Float.self) { c, node in real(node).map { Float($0) } }
+        case .float16: return try fixed(Float16.self) { c, node in single(node).map { Float16($0) } }
+        case .float32: return try fixed(Float.self) { c, node in single(node) }
         case .float64: return try fixed(Double.self) { c, node in real(node) }
         case .date32: return try fixed(Int32.self) { c, node throws(CSVError) in try string(&c, node) { TextParsing.date($0).flatMap { Int32(exactly: $0) } } }
         case .date64: return try fixed(Int64.self) { c, node throws(CSVError) in try string(&c, node) { TextParsing.date($0).map { Int64($0) * 86_400_000 } } }
