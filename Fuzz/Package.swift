@@ -48,6 +48,7 @@ let package = Package(
         harness("fuzz-ipc-file", [vec64, arrow, ipc]),
         harness("fuzz-mmap", [vec64, arrow, ipc, .product(name: "LightstreamMMap", package: "MMap")]),
         harness("fuzz-csv", [vec64, arrow, framing, .product(name: "LightstreamCSV", package: "CSV")]),
+        harness("fuzz-jsonl", [vec64, arrow, framing, .product(name: "LightstreamCSV", package: "CSV")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -323,3 +323,23 @@ def receive_raw(conn):
 
 
 measure_transfer("transport_tcp_10M_raw_copy", ROWS * 24, lambda: whole_transfer(send_raw, receive_raw))
+
+
+# CSV: the file Tools/bench/make_csv_files.py wrote, from memory to a table and back to text.
+csv_path = os.environ.get("LIGHTSTREAM_BENCH_CSV", "/tmp/lightstream-bench-csv/mixed.csv")
+if os.path.exists(csv_path):
+    import pyarrow.csv as pcsv
+
+    csv_bytes = pa.py_buffer(open(csv_path, "rb").read())
+    measure("csv_read_mixed", csv_bytes.size,
+            lambda: pcsv.read_csv(pa.BufferReader(csv_bytes), read_options=pcsv.ReadOptions(use_threads=False)), repetitions=5)
+    measure("csv_read_mixed_threaded", csv_bytes.size,
+            lambda: pcsv.read_csv(pa.BufferReader(csv_bytes), read_options=pcsv.ReadOptions(use_threads=True)), repetitions=5)
+    csv_table = pcsv.read_csv(pa.BufferReader(csv_bytes))
+
+    def write_csv():
+        sink = pa.BufferOutputStream()
+        pcsv.write_csv(csv_table, sink)
+        return sink.getvalue()
+
+    measure("csv_write_mixed", csv_bytes.size, write_csv, repetitions=5)

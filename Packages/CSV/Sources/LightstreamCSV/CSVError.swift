@@ -12,14 +12,15 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         case raggedRow(expected: Int, found: Int)
         /// Input ended inside a quoted field.
         case unterminatedQuote
-        /// A row is longer than ``CSVReadOptions/maximumRowBytes``.
+        /// A row is longer than ``CSVReadOptions/maximumRowBytes`` (a JSON Lines line longer than
+        /// ``JSONLinesReadOptions/maximumLineBytes``).
         case rowTooLong(maximum: Int)
         /// A row has more fields than ``CSVReadOptions/maximumColumns``.
         case tooManyColumns(maximum: Int)
         /// A value does not parse as the column's type (given or inferred); `text` is the value
         /// (cut to 80 bytes).
         case invalidValue(type: String, text: String)
-        /// A string column's value is not valid UTF-8.
+        /// A string column's value (any string of a JSON Lines line) is not valid UTF-8.
         case invalidUTF8
         /// A column named in the options (`includeColumns`, `columnTypes`) is not in the input.
         case noSuchColumn(String)
@@ -57,10 +58,10 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         let what: String = switch kind {
         case let .raggedRow(expected, found): "expected \(expected) fields, found \(found)"
         case .unterminatedQuote: "input ended inside a quoted field"
-        case let .rowTooLong(maximum): "a row is longer than the maximum of \(maximum) bytes (CSVReadOptions.maximumRowBytes)"
+        case let .rowTooLong(maximum): "a row is longer than the maximum of \(maximum) bytes (CSVReadOptions.maximumRowBytes, JSONLinesReadOptions.maximumLineBytes)"
         case let .tooManyColumns(maximum): "a row has more than the maximum of \(maximum) fields (CSVReadOptions.maximumColumns)"
         case let .invalidValue(type, text): "'\(text)' is not a valid \(type)"
-        case .invalidUTF8: "invalid UTF-8 in a string column"
+        case .invalidUTF8: "invalid UTF-8 in a string"
         case let .noSuchColumn(name): "no column named '\(name)'"
         case let .schemaMismatch(why): "schema mismatch: \(why)"
         case let .unsupportedType(why): why
