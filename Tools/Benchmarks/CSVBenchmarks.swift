@@ -14,8 +14,7 @@ func benchCSV() {
     func read(threads: Int) -> Table {
         var options = CSVReadOptions()
         options.threads = threads
-        var reader = try! CSVReader(buffer: bytes, options: options)
-        return try! reader.readAll()
+        return try! CSVReader.readTable(bytes, options: options)
     }
     measure("csv_read_mixed", bytes: bytes.count, repetitions: 5) { read(threads: 1).rowCount }
     measure("csv_read_mixed_threaded", bytes: bytes.count, repetitions: 5) { read(threads: 0).rowCount }

@@ -43,7 +43,7 @@ struct ByteStringSet: Sendable {
     @inline(__always)
     private static func word(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var w: UInt64 = 0
-        if bytes.count > 0 { withUnsafeMutableBytes(of: &w) { $0.copyMemory(from: bytes) } }
+        for k in 0..<bytes.count { w |= UInt64(bytes[k]) << UInt64(k * 8) }
         return w
     }
 

@@ -41,32 +41,36 @@ public struct CSVDecoder: FrameDecoder, Sendable {
     /// when every column's type is given).
     public private(set) var schema: Schema?
     /// The number of rows skipped for a wrong field count.
-    public private(set) var skippedRows = 0
+    public internal(set) var skippedRows = 0
     /// The first (up to 100) rows skipped for a wrong field count.
-    public private(set) var skippedRowSamples: [SkippedRow] = []
+    public internal(set) var skippedRowSamples: [SkippedRow] = []
     /// The number of data rows decoded so far.
-    public private(set) var rowsDecoded = 0
+    public internal(set) var rowsDecoded = 0
 
     private let tokenizer: CSVTokenizer
     private let rules: ValueRules
-    private let blockSize: Int
-    private var rowsToSkip: Int
-    private var headerPending: Bool
-    private var bomChecked = false
+    let blockSize: Int
+    /// Threads converting one block's columns (1 inside a parallel read of whole blocks).
+    var columnThreads: Int
+    var rowsToSkip: Int
+    var headerPending: Bool
+    var bomChecked = false
     private var inputNames: [String]?
     private var selected: [Int] = []
     private var types: [DataType] = []
     private var dictionaries: [GrowingDictionary] = []
     private var expectedColumns: Int?
-    private var nextRow = 1
+    var nextRow = 1
     /// Bytes at the start of the window already read (BOM, skipped rows, header) but not yet
     /// consumed, because no frame has been returned since.
-    private var prefix = 0
+    var prefix = 0
     /// The window size below which decoding again cannot finish a block.
     private var wantedWindow = 0
-    private var emitted = false
+    var emitted = false
     private var rows = TokenizedRows()
     private var lastError: CSVError?
+    /// Stray quotes seen in the rows of the frames returned so far (see ``TokenizedRows/strayQuotes``).
+    var strayQuotes = 0
 
     /// The largest window the decoder tokenizes at once (positions are kept in 32 bits).
     static let windowLimit = 1 << 30
@@ -80,6 +84,7 @@ public struct CSVDecoder: FrameDecoder, Sendable {
         tokenizer = CSVTokenizer(options)
         rules = ValueRules(options)
         blockSize = min(options.blockSize, 256 << 20)
+        columnThreads = options.threads == 0 ? Processors.count : options.threads
         rowsToSkip = options.skipRows
         headerPending = options.header
         if let names = options.columnNames ?? (options.header ? nil : options.schema?.fields.map(\.name)) {
@@ -116,7 +121,7 @@ public struct CSVDecoder: FrameDecoder, Sendable {
 
     /// Reads skipped rows, the header and one block; `nil` when more input is needed (or, when
     /// final, when there is nothing left).
-    private mutating func step(_ window: ByteWindow, isFinal finalInput: Bool) throws(CSVError) -> DecodeStep<RecordBatch>? {
+    mutating func step(_ window: ByteWindow, isFinal finalInput: Bool) throws(CSVError) -> DecodeStep<RecordBatch>? {
         let count = min(window.count, Self.windowLimit)
         let isFinal = finalInput && count == window.count
         return try window.bytes.withUnsafeBytes { (all: UnsafeRawBufferPointer) throws(CSVError) -> DecodeStep<RecordBatch>? in
@@ -183,6 +188,7 @@ public struct CSVDecoder: FrameDecoder, Sendable {
                     let batch = try convert(UnsafeRawBufferPointer(rebasing: bytes[dataStart..<end]), streamOffset: window.streamOffset + dataStart)
                     commitSkips(skips)
                     nextRow += seen
+                    strayQuotes += rows.strayQuotes
                     rowsDecoded += rows.rowCount
                     prefix = 0
                     wantedWindow = 0
@@ -241,7 +247,7 @@ public struct CSVDecoder: FrameDecoder, Sendable {
         let schema = schema!
         var arrays: [ArrayData] = []
         arrays.reserveCapacity(selected.count)
-        let threads = options.threads == 0 ? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) : options.threads
+        let threads = columnThreads
         if threads > 1 && selected.count > 1 && rows.rowCount >= 1024 {
             arrays = try convertInParallel(columns, schema: schema, threads: threads)
         } else {
@@ -335,4 +341,10 @@ public struct CSVDecoder: FrameDecoder, Sendable {
         dictionaries = Array(repeating: GrowingDictionary(), count: selected.count)
         schema = Schema(fields, metadata: options.schema?.metadata ?? [:])
     }
+}
+
+/// The machine's processors.
+enum Processors {
+    /// The number of processors online (at least 1).
+    static var count: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

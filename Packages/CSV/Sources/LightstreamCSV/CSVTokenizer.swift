@@ -2,28 +2,42 @@
 /// range and whether it was quoted or needs unescaping. Values are not copied; converters read
 /// them from the block.
 struct TokenizedRows {
-    /// Per field: `start | end << 32`, offsets into the block. For a field that needs unescaping
-    /// the range is the raw text (quotes included); otherwise it is the value itself.
+    /// Per field: `start | end << 30 | flags << 60`, offsets into the block (below 2^30) and the
+    /// flags (bit 0 quoted, bit 1 needs unescaping). For a field that needs unescaping the range
+    /// is the raw text (quotes included); otherwise it is the value itself.
     var fields: [UInt64] = []
-    /// Per field: bit 0 quoted, bit 1 needs unescaping.
-    var flags: [UInt8] = []
     /// Per row: the offset of its first byte in the block.
     var rowStarts: [Int] = []
     /// Per row: its 1-based row number in the input.
     var rowNumbers: [Int] = []
     /// Fields per row.
     var columnCount = 0
+    /// Quotes seen where no field opens or closes (inside an unquoted field, or text after a
+    /// closing quote). While there are none, every quote is structural, so counting quotes tells
+    /// whether a position is inside a quoted field (what parallel reading relies on).
+    var strayQuotes = 0
 
     var rowCount: Int { rowStarts.count }
+
+    @inline(__always)
+    static func pack(start: Int, end: Int, flags: UInt8) -> UInt64 {
+        UInt64(truncatingIfNeeded: start) | UInt64(truncatingIfNeeded: end) << 30 | UInt64(flags) << 60
+    }
+
+    /// The start, end and flags of a packed field.
+    @inline(__always)
+    static func unpack(_ packed: UInt64) -> (start: Int, end: Int, flags: UInt8) {
+        (Int(packed & 0x3FFF_FFFF), Int(packed >> 30 & 0x3FFF_FFFF), UInt8(truncatingIfNeeded: packed >> 60))
+    }
 
     static let quoted: UInt8 = 1
     static let needsUnescape: UInt8 = 2
 
     mutating func removeAll() {
         fields.removeAll(keepingCapacity: true)
-        flags.removeAll(keepingCapacity: true)
         rowStarts.removeAll(keepingCapacity: true)
         rowNumbers.removeAll(keepingCapacity: true)
+        strayQuotes = 0
     }
 }
 
@@ -54,6 +68,8 @@ struct CSVTokenizer {
     private var stops: [UInt8] = Array(repeating: 0, count: 256)
     /// 1 for the bytes that matter inside a quoted field (quote, escape).
     private var quotedStops: [UInt8] = Array(repeating: 0, count: 256)
+    /// ``stops`` and the quote: the bytes that end a run of plain bytes in an unquoted field.
+    private var unquotedStops: [UInt8] = Array(repeating: 0, count: 256)
 
     init(_ options: CSVReadOptions) {
         delimiter = options.delimiter
@@ -67,6 +83,8 @@ struct CSVTokenizer {
         for b in [delimiter, UInt8(ascii: "\r"), UInt8(ascii: "\n")] { stops[Int(b)] = 1 }
         if let escape { stops[Int(escape)] = 1; quotedStops[Int(escape)] = 1 }
         if let quote { quotedStops[Int(quote)] = 1 }
+        unquotedStops = stops
+        if let quote { unquotedStops[Int(quote)] = 1 }
     }
 
     /// What to do with a row whose field count is not `expectedColumns`.
@@ -99,6 +117,7 @@ struct CSVTokenizer {
         var rowsSeen = 0
         var rowsKept = 0
         return try stops.withUnsafeBufferPointer { stops throws(CSVError) in
+          try unquotedStops.withUnsafeBufferPointer { unquotedStops throws(CSVError) in
             try quotedStops.withUnsafeBufferPointer { quotedStops throws(CSVError) in
                 rows: while true {
                     if i >= n { return (consumed, rowsSeen, isFinal ? .endOfInput : .needMore) }
@@ -166,6 +185,7 @@ struct CSVTokenizer {
                             // Text after the closing quote joins the value (as pyarrow reads it).
                             if i < n && stops[Int(p[i])] == 0 || (i < n && Int(p[i]) == escapeByte) {
                                 flags |= TokenizedRows.needsUnescape
+                                out.strayQuotes += 1
                                 while i < n {
                                     let b = p[i]
                                     if stops[Int(b)] == 0 { i += 1; continue }
@@ -178,7 +198,8 @@ struct CSVTokenizer {
                         } else {
                             while i < n {
                                 let b = p[i]
-                                if stops[Int(b)] == 0 { i += 1; continue }
+                                if unquotedStops[Int(b)] == 0 { i += 1; continue }
+                                if Int(b) == quoteByte { out.strayQuotes += 1; i += 1; continue }
                                 if Int(b) == escapeByte { flags |= TokenizedRows.needsUnescape; i += 2; continue }
                                 break
                             }
@@ -186,8 +207,7 @@ struct CSVTokenizer {
                             end = i
                         }
                         if i >= n && !isFinal { incomplete = true; break fields }
-                        out.fields.append(UInt64(UInt32(truncatingIfNeeded: start)) | UInt64(UInt32(truncatingIfNeeded: end)) << 32)
-                        out.flags.append(flags)
+                        out.fields.append(TokenizedRows.pack(start: start, end: end, flags: flags))
                         fieldsInRow += 1
                         if fieldsInRow > maximumColumns {
                             throw CSVError(.tooManyColumns(maximum: maximumColumns), row: firstRow + rowsSeen, byteOffset: streamOffset + rowStart)
@@ -205,7 +225,6 @@ struct CSVTokenizer {
                     }
                     if incomplete {
                         out.fields.removeSubrange(fieldsAtRowStart...)
-                        out.flags.removeSubrange(fieldsAtRowStart...)
                         if n - rowStart > maximumRowBytes { throw rowTooLong(rowStart, firstRow + rowsSeen, streamOffset) }
                         return (consumed, rowsSeen, .needMore)
                     }
@@ -215,7 +234,6 @@ struct CSVTokenizer {
                     consumed = i
                     if let expected = expectedColumns, fieldsInRow != expected {
                         out.fields.removeSubrange(fieldsAtRowStart...)
-                        out.flags.removeSubrange(fieldsAtRowStart...)
                         switch ragged {
                         case .error:
                             throw CSVError(.raggedRow(expected: expected, found: fieldsInRow), row: rowNumber, byteOffset: streamOffset + rowStart)
@@ -231,6 +249,7 @@ struct CSVTokenizer {
                     rowsKept += 1
                 }
             }
+          }
         }
     }
 

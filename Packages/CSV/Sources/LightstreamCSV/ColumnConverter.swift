@@ -97,14 +97,11 @@ struct BlockColumns {
         guard rows.rowCount > 0 else { return }
         var scratch = Vec64<UInt8>()
         try rows.fields.withUnsafeBufferPointer { fields throws(E) in
-            try rows.flags.withUnsafeBufferPointer { flags throws(E) in
+            do {
                 let base = block.baseAddress!
                 for row in 0..<rows.rowCount {
-                    let k = row * stride + column
-                    let packed = fields[k]
-                    let start = Int(UInt32(truncatingIfNeeded: packed)), end = Int(packed >> 32)
+                    let (start, end, f) = TokenizedRows.unpack(fields[row * stride + column])
                     let raw = UnsafeRawBufferPointer(start: base + start, count: end - start)
-                    let f = flags[k]
                     if f & TokenizedRows.needsUnescape != 0 {
                         scratch.removeAll(keepingCapacity: true)
                         tokenizer.unescape(raw) { scratch.append($0) }
@@ -287,14 +284,11 @@ struct BlockColumns {
             let outBase = UnsafeMutableRawPointer(out.baseAddress!)
             let blockBase = block.baseAddress!
             rows.fields.withUnsafeBufferPointer { fields in
-                rows.flags.withUnsafeBufferPointer { flags in
+                do {
                     var scratch = Vec64<UInt8>()
                     for row in 0..<n {
-                        let k = row * stride + column
-                        let packed = fields[k]
-                        let start = Int(UInt32(truncatingIfNeeded: packed)), end = Int(packed >> 32)
+                        let (start, end, f) = TokenizedRows.unpack(fields[row * stride + column])
                         var value = UnsafeRawBufferPointer(start: blockBase + start, count: end - start)
-                        let f = flags[k]
                         if f & TokenizedRows.needsUnescape != 0 {
                             scratch.removeAll(keepingCapacity: true)
                             tokenizer.unescape(value) { scratch.append($0) }

@@ -1,6 +1,7 @@
 import LightstreamArrow
 import LightstreamCSV
 import Testing
+import Vec64
 
 @Suite struct CSVLargeReadTests {
     /// Enough rows for several blocks and the parallel column conversion.
@@ -24,5 +25,48 @@ import Testing
         #expect(table.schema.fields.map(\.type) == [.int64, .float64, .utf8, .timestamp(.second, timezone: nil), .boolean])
         #expect(column(table, 2).prefix(4) == ["alpha", "gamma, delta", "say \"hi\"", "ü"])
         try table.validate()
+    }
+}
+
+@Suite struct CSVParallelReadTests {
+    /// The parallel whole-input read gives the serial read's batches, for any thread count.
+    @Test(arguments: [2, 3, 8])
+    func sameAsSerial(_ threads: Int) throws {
+        let text = CSVLargeReadTests.text(rows: 30_000)
+        var options = CSVReadOptions()
+        options.blockSize = 16 << 10
+        let serial = try readCSV(text, options)
+        options.threads = threads
+        let parallel = try CSVReader.readTable(Buffer(copying: Array(text.utf8)), options: options)
+        #expect(parallel == serial)
+        try parallel.validate()
+    }
+
+    /// A stray quote (inside an unquoted field) makes quote counting unreliable: the read goes on
+    /// serially and still equals the serial read.
+    @Test func strayQuotesFallBackToSerial() throws {
+        var text = CSVLargeReadTests.text(rows: 20_000)
+        text += "99999,1.5,ab\"c,2020-02-23 02:51:10,true\n"
+        text += CSVLargeReadTests.text(rows: 20_000).split(separator: "\n", maxSplits: 1)[1]
+        var options = CSVReadOptions()
+        options.blockSize = 16 << 10
+        let serial = try readCSV(text, options)
+        options.threads = 4
+        #expect(try CSVReader.readTable(Buffer(copying: Array(text.utf8)), options: options) == serial)
+    }
+
+    /// An error deep in the input is the serial read's error (row number included).
+    @Test func errorsAreTheSerialOnes() throws {
+        var text = CSVLargeReadTests.text(rows: 30_000)
+        text += "oops,1.5,x,2020-02-23 02:51:10,true\n"
+        var options = CSVReadOptions()
+        options.blockSize = 16 << 10
+        options.threads = 4
+        #expect {
+            _ = try CSVReader.readTable(Buffer(copying: Array(text.utf8)), options: options)
+        } throws: { error in
+            guard let error = error as? CSVError, case .invalidValue(_, "oops") = error.kind else { return false }
+            return error.row == 30_002 && error.column == "id"
+        }
     }
 }
