@@ -46,11 +46,15 @@ struct CLIJSONLinesTests {
                     }
                 }
             }
+            let ids: [Int64] = (0..<n).map { Int64($0) + base }
+            let values: [Double?] = (0..<n).map { i -> Double? in i % 6 == 5 ? nil : Double(i) / 8 - 3 }
+            let names: [String?] = (0..<n).map { i -> String? in i % 9 == 8 ? nil : "row \(i)\t\\ \n" }
+            let flags: [Bool?] = (0..<n).map { i -> Bool? in i % 4 == 2 ? nil : i % 3 == 0 }
             return try RecordBatch([
-                "id": Int64Array((0..<n).map { Int64($0) + base }),
-                "value": Float64Array((0..<n).map { $0 % 6 == 5 ? nil : Double($0) / 8 - 3 }),
-                "name": StringArray((0..<n).map { $0 % 9 == 8 ? nil : "row \($0)\t\\ \n" }),
-                "flag": BooleanArray((0..<n).map { $0 % 4 == 2 ? nil : $0 % 3 == 0 }),
+                "id": Int64Array(ids),
+                "value": Float64Array(values),
+                "name": StringArray(names),
+                "flag": BooleanArray(flags),
                 "list": list.finish(),
                 "struct": structs.finish(),
             ])
@@ -220,7 +224,7 @@ struct CLIJSONLinesTests {
         #expect(cat.status == 0 && cat.output.contains("alpha"), "\(cat.output)")
         let validate = try Tool.run(["validate", ndjson, "--block-size", "64"])
         #expect(validate.status == 0 && validate.output == "valid: 4 batches, 4 rows, 6 columns\n", "\(validate.output)")
-        let stdin = try Tool.run(["schema", "-", "--from", "ndjson"], input: jsonl, output: nil)
+        let stdin = try Tool.run(["schema", "-", "--from", "ndjson"], input: jsonl, output: "/dev/null")
         #expect(stdin.status == 0, "\(stdin.errors)")
         // Unnamed JSON on stdin or in a .json file gets a hint.
         let unnamed = try Tool.run(["cat", "-"], input: jsonl, output: nil)
