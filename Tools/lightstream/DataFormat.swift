@@ -18,16 +18,29 @@ enum DataFormat: String, CaseIterable, ExpressibleByArgument {
     case csv
     /// Tab-separated values.
     case tsv
+    /// JSON Lines (NDJSON): one JSON object per line.
+    case jsonl
 
     /// The format each extension names (lowercased, without the dot).
     static let byExtension: [String: DataFormat] = [
         "arrow": .arrow, "feather": .arrow, "ipc": .arrow,
         "arrows": .arrows, "stream": .arrows,
         "csv": .csv, "tsv": .tsv,
+        "jsonl": .jsonl, "ndjson": .jsonl,
     ]
 
-    /// Whether this is a delimited text format.
+    /// A format named by `--from`/`--to`: a case's name, or `ndjson` for JSON Lines.
+    init?(argument: String) {
+        if argument.lowercased() == "ndjson" { self = .jsonl; return }
+        self.init(rawValue: argument.lowercased())
+    }
+
+    /// Whether this is a delimited text format (CSV or TSV).
     var isText: Bool { self == .csv || self == .tsv }
+
+    /// Whether this format is read and written batch by batch through a text codec (CSV, TSV,
+    /// JSON Lines) rather than as Arrow IPC.
+    var isTextual: Bool { isText || self == .jsonl }
 
     /// The delimiter a text format uses unless `--delimiter` says otherwise.
     var defaultDelimiter: UInt8 { self == .tsv ? 0x09 : UInt8(ascii: ",") }
@@ -47,6 +60,7 @@ enum DataFormat: String, CaseIterable, ExpressibleByArgument {
         case .arrows: "IPC stream"
         case .csv: "CSV"
         case .tsv: "TSV"
+        case .jsonl: "JSON Lines"
         }
     }
 
@@ -62,19 +76,21 @@ enum DataFormat: String, CaseIterable, ExpressibleByArgument {
         return format
     }
 
-    /// The format of an input path: `given` (`--from`), else `.csv`/`.tsv` by extension, else Arrow
+    /// The format of an input path: `given` (`--from`), else CSV, TSV or JSON Lines by extension, else Arrow
     /// IPC (`nil`: a file or a stream, told apart by content, as `schema`, `cat` and `validate`
     /// always did; other input is named by what it looks like).
     static func input(_ path: String, given: DataFormat?) -> DataFormat? {
         if let given { return given }
         if path == "-" { return nil }
         let format = byExtension[URL(fileURLWithPath: path).pathExtension.lowercased()]
-        return format?.isText == true ? format : nil
+        return format?.isTextual == true ? format : nil
     }
 }
 
 /// The CSV/TSV options shared by `convert`, `schema`, `cat` and `validate`. They describe the
-/// input when it is CSV or TSV, and otherwise (`convert` of Arrow to CSV) the output.
+/// input when it is CSV or TSV, and otherwise (`convert` of Arrow or JSON Lines to CSV) the output.
+/// `--schema` and `--block-size` describe JSON Lines input too; the others mean nothing for JSON
+/// Lines and are refused when neither side is CSV or TSV.
 struct CSVArguments: ParsableArguments {
     @Option(help: "CSV field delimiter: one byte, tab spelled 'tab' or '\\t' (default: , for .csv, tab for .tsv).")
     var delimiter: String?
@@ -82,9 +98,9 @@ struct CSVArguments: ParsableArguments {
     var noHeader = false
     @Option(name: .customLong("null"), help: "Reading: one more spelling of null, added to pyarrow's list (\"\", NA, NULL, null, NaN, ...), for non-string columns as in pyarrow. Writing: the text of a null (default empty).")
     var null: String?
-    @Option(name: .customLong("schema"), help: "An Arrow IPC file or stream whose schema gives the CSV columns' names and types (nothing is inferred).")
+    @Option(name: .customLong("schema"), help: "An Arrow IPC file or stream whose schema gives the CSV or JSON Lines columns' names and types (nothing is inferred).")
     var schemaFile: String?
-    @Option(name: .customLong("block-size"), help: "Bytes of CSV per batch (default 1 MiB); types are inferred from the first block.")
+    @Option(name: .customLong("block-size"), help: "Bytes of CSV or JSON Lines per batch (default 1 MiB); types are inferred from the first block.")
     var blockSize: Int?
     @Flag(name: .customLong("skip-invalid"), help: "Skip rows with the wrong number of fields (reported on stderr) instead of stopping.")
     var skipInvalid = false
@@ -114,12 +130,27 @@ struct CSVArguments: ParsableArguments {
             options.blockSize = blockSize
         }
         if skipInvalid { options.invalidRows = .skip }
-        if let schemaFile {
-            let bytes = try ArrowIO.readBytes(schemaFile)
-            if let what = ArrowIO.sniff(bytes) { throw CLIError("--schema \(ArrowIO.displayName(schemaFile)) \(what)") }
-            options.schema = ArrowIO.isFile(bytes) ? try IPCFileReader(bytes).schema : try IPCStreamReader(bytes).schema
-        }
+        options.schema = try givenSchema()
         return options
+    }
+
+    /// The reader options for JSON Lines input: `--block-size` and `--schema`.
+    func jsonLinesReadOptions() throws -> JSONLinesReadOptions {
+        var options = JSONLinesReadOptions()
+        if let blockSize {
+            guard blockSize > 0 else { throw CLIError("--block-size must be positive, not \(blockSize)") }
+            options.blockSize = blockSize
+        }
+        options.schema = try givenSchema()
+        return options
+    }
+
+    /// The schema of the `--schema` file, if one is named.
+    func givenSchema() throws -> Schema? {
+        guard let schemaFile else { return nil }
+        let bytes = try ArrowIO.readBytes(schemaFile)
+        if let what = ArrowIO.sniff(bytes) { throw CLIError("--schema \(ArrowIO.displayName(schemaFile)) \(what)") }
+        return ArrowIO.isFile(bytes) ? try IPCFileReader(bytes).schema : try IPCStreamReader(bytes).schema
     }
 
     /// The writer options for an output of `format`: the defaults of `format` when the input is
@@ -134,19 +165,30 @@ struct CSVArguments: ParsableArguments {
         return options
     }
 
-    /// Refuses options that mean nothing for the formats at hand.
+    /// Refuses options that mean nothing for the formats at hand, naming the options given.
     func check(input: DataFormat?, output: DataFormat?) throws {
         let csvIn = input?.isText == true, csvOut = output?.isText == true
-        if !csvIn && !csvOut && (delimiter != nil || noHeader || null != nil) {
-            throw CLIError("--delimiter, --no-header and --null are for CSV or TSV input or output")
+        let jsonLines = input == .jsonl || output == .jsonl
+        func list(_ names: [String]) -> String {
+            names.count == 1 ? "\(names[0]) is" : names.dropLast().joined(separator: ", ") + " and \(names.last!) are"
         }
-        if !csvIn && (schemaFile != nil || blockSize != nil || skipInvalid) {
-            throw CLIError("--schema, --block-size and --skip-invalid are for CSV or TSV input")
+        let csvOnly = [delimiter != nil ? "--delimiter" : nil, noHeader ? "--no-header" : nil, null != nil ? "--null" : nil].compactMap { $0 }
+        if !csvIn && !csvOut && !csvOnly.isEmpty {
+            let why = jsonLines ? " (JSON Lines has no delimiter, header or null spelling)" : ""
+            throw CLIError("\(list(csvOnly)) for CSV or TSV input or output\(why)")
+        }
+        if skipInvalid && !csvIn {
+            let why = input == .jsonl ? " (JSON Lines rows have no field count to get wrong)" : ""
+            throw CLIError("--skip-invalid is for CSV or TSV input\(why)")
+        }
+        let textOnly = [schemaFile != nil ? "--schema" : nil, blockSize != nil ? "--block-size" : nil].compactMap { $0 }
+        if input?.isTextual != true && !textOnly.isEmpty {
+            throw CLIError("\(list(textOnly)) for CSV, TSV or JSON Lines input")
         }
     }
 }
 
-/// A CSV error and the file it is about: printed as `lightstream: FILE: DESCRIPTION`.
+/// A CSV or JSON Lines error and the file it is about: printed as `lightstream: FILE: DESCRIPTION`.
 struct FileCSVError: Error, CustomStringConvertible {
     var path: String
     var error: CSVError
@@ -171,9 +213,9 @@ struct CountingSource<Base: ByteSource>: ByteSource {
     }
 }
 
-/// Batches read one at a time from CSV, an IPC file or an IPC stream.
+/// Batches read one at a time from CSV, JSON Lines, an IPC file or an IPC stream.
 protocol BatchInput {
-    /// The schema, once known (IPC: at once; CSV: after the first batch).
+    /// The schema, once known (IPC: at once; CSV and JSON Lines: after the first batch).
     var schema: Schema? { get }
     /// The next batch, or `nil` after the last.
     mutating func next() throws -> RecordBatch?
@@ -223,6 +265,36 @@ struct CSVBatchInput: BatchInput {
     }
 }
 
+/// JSON Lines from a file or stdin, read `blockSize` bytes at a time (memory stays bounded).
+struct JSONLinesBatchInput: BatchInput {
+    let path: String
+    private var reader: JSONLinesReader<CountingSource<OwnedFileSource>>
+    private let counter = ByteCounter()
+    let totalBytes: Int?
+
+    init(path: String, options: JSONLinesReadOptions) throws {
+        self.path = path
+        if path != "-" { try ArrowIO.checkReadable(path) }
+        totalBytes = ArrowIO.regularFileSize(path)
+        do {
+            reader = try JSONLinesReader(source: CountingSource(base: try OwnedFileSource(path: path), counter: counter), options: options)
+        } catch {
+            throw FileCSVError(path: path, error: error)
+        }
+    }
+
+    var schema: Schema? { reader.schema }
+    var bytesRead: Int? { counter.count }
+
+    mutating func next() throws -> RecordBatch? {
+        do {
+            return try reader.next()
+        } catch {
+            throw FileCSVError(path: path, error: error)
+        }
+    }
+}
+
 /// An IPC file held in memory (mapped): batches by index, pointing into the mapping.
 struct IPCFileBatchInput: BatchInput {
     let reader: IPCFileReader
@@ -254,6 +326,8 @@ enum BatchInputs {
         switch format {
         case .csv?, .tsv?:
             return try CSVBatchInput(path: path, options: try csv.readOptions(for: format!))
+        case .jsonl?:
+            return try JSONLinesBatchInput(path: path, options: try csv.jsonLinesReadOptions())
         case .arrows? where path == "-", nil where path == "-":
             // A stream on stdin, decoded as it arrives.
             let counter = ByteCounter()
@@ -268,7 +342,7 @@ enum BatchInputs {
     }
 }
 
-/// Where converted batches go: an IPC file or stream, or CSV/TSV, written as they come.
+/// Where converted batches go: an IPC file or stream, CSV/TSV or JSON Lines, written as they come.
 protocol BatchOutput {
     mutating func write(_ batch: RecordBatch) throws
     /// Writes what ends the output (IPC footer or end-of-stream marker, a CSV header when there
@@ -323,6 +397,17 @@ struct CSVBatchOutput: BatchOutput {
     }
 }
 
+struct JSONLinesBatchOutput: BatchOutput {
+    var writer: JSONLinesWriter<DescriptorSink>?
+    let path: String
+    mutating func write(_ batch: RecordBatch) throws {
+        do { try writer!.write(batch) } catch { throw FileCSVError(path: path, error: error) }
+    }
+    mutating func finish() throws {
+        do { _ = try writer.take()!.finish() } catch { throw FileCSVError(path: path, error: error) }
+    }
+}
+
 enum BatchOutputs {
     /// A writer of `format` with `schema` into `sink`.
     static func open(_ sink: DescriptorSink, as format: DataFormat, schema: Schema, ipc: IPCWriteOptions, csv: CSVArguments,
@@ -336,6 +421,8 @@ enum BatchOutputs {
             } catch let error as CSVError {
                 throw FileCSVError(path: sink.path, error: error)
             }
+        case .jsonl:
+            return JSONLinesBatchOutput(writer: JSONLinesWriter(sink: sink, schema: schema), path: sink.path)
         }
     }
 }

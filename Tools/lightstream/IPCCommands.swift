@@ -21,12 +21,12 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     }
 }
 
-/// An exit code passes through; a CSV error is printed as `lightstream: FILE: ...`, any other error as
+/// An exit code passes through; a CSV or JSON Lines error is printed as `lightstream: FILE: ...`, any other error as
 /// `error: ...`; both become exit status 1.
 func reported(_ error: any Error) -> any Error {
     if error is ExitCode { return error }
     if let error = error as? FileCSVError {
-        // CSV errors name the file, row, column and byte: `lightstream: FILE: DESCRIPTION`.
+        // CSV and JSON Lines errors name the file, row, column and byte: `lightstream: FILE: DESCRIPTION`.
         FileHandle.standardError.write(Data("lightstream: \(error.description)\n".utf8))
         return ExitCode(1)
     }
@@ -65,21 +65,22 @@ func bodyCodec(_ name: String) throws -> (any IPCBodyCodec)? {
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert between IPC files, IPC streams, CSV and TSV (by extension: .arrow/.feather/.ipc file, .arrows/.stream stream, .csv, .tsv; - stdin/stdout).",
+        abstract: "Convert between IPC files, IPC streams, CSV, TSV and JSON Lines (by extension: .arrow/.feather/.ipc file, .arrows/.stream stream, .csv, .tsv, .jsonl/.ndjson; - stdin/stdout).",
         discussion: """
         Formats come from the extensions; - is standard input (an IPC stream, or what --from names) or \
-        standard output (an IPC stream, or what --to names). CSV and TSV are converted batch by batch \
-        (--block-size bytes of CSV per batch, column types inferred from the first block as pyarrow does, \
-        or given by --schema), so memory stays bounded however large the input. The CSV options describe \
-        the input when it is CSV or TSV, otherwise the output. While a conversion runs for more than a \
+        standard output (an IPC stream, or what --to names). CSV, TSV and JSON Lines are converted batch \
+        by batch (--block-size bytes of text per batch, column types inferred from the first block as \
+        pyarrow does, or given by --schema), so memory stays bounded however large the input. The CSV \
+        options describe the input when it is CSV or TSV, otherwise the output; --delimiter, --no-header, \
+        --null and --skip-invalid mean nothing for JSON Lines. While a conversion runs for more than a \
         second, a progress line is drawn on standard error when it is a terminal.
         """
     )
 
-    @Argument(help: "Input path (.arrow, .feather, .ipc, .arrows, .stream, .csv, .tsv), or - for stdin.") var input: String
-    @Argument(help: "Output path (.arrow, .feather, .ipc, .arrows, .stream, .csv, .tsv), or - for stdout.") var output: String
-    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, arrows or arrow.") var from: DataFormat?
-    @Option(help: "The output's format when its extension does not say (stdout: arrows by default): csv, tsv, arrows or arrow.") var to: DataFormat?
+    @Argument(help: "Input path (.arrow, .feather, .ipc, .arrows, .stream, .csv, .tsv, .jsonl, .ndjson), or - for stdin.") var input: String
+    @Argument(help: "Output path (.arrow, .feather, .ipc, .arrows, .stream, .csv, .tsv, .jsonl, .ndjson), or - for stdout.") var output: String
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, arrows or arrow.") var from: DataFormat?
+    @Option(help: "The output's format when its extension does not say (stdout: arrows by default): csv, tsv, jsonl, arrows or arrow.") var to: DataFormat?
     @Option(help: "Body compression: none, lz4 or zstd.") var compression: String = "none"
     @Option(help: "Buffer alignment: 8 or 64.") var alignment: Int = 64
     @Option(name: .customLong("batch-rows"), help: "Split IPC batches to at most N rows.") var batchRows: Int?
@@ -96,7 +97,7 @@ struct Convert: ParsableCommand {
             try ArrowIO.checkWritable(output)
             if ArrowIO.sameFile(input, output) { throw CLIError("\(input) and \(output) are the same file") }
             let options = IPCWriteOptions(alignment: alignment, codec: codec, maximumBatchRows: batchRows)
-            if inputFormat?.isText != true && !outputFormat.isText {
+            if inputFormat?.isTextual != true && !outputFormat.isTextual {
                 try convertIPC(options: options)
             } else {
                 try convertBatches(from: inputFormat, to: outputFormat, options: options)
@@ -118,7 +119,7 @@ struct Convert: ParsableCommand {
              + "\(summary.batches) batches, \(bytes.count) bytes out (\(ArrowIO.displayName(output))) in \(String(format: "%.3f", ProgressLine.seconds(clock.now - start))) s")
     }
 
-    /// CSV in or out: batch by batch, each written as it is read. A failed conversion removes
+    /// CSV, TSV or JSON Lines in or out: batch by batch, each written as it is read. A failed conversion removes
     /// the partial output file.
     func convertBatches(from inputFormat: DataFormat?, to outputFormat: DataFormat, options: IPCWriteOptions) throws {
         let clock = ContinuousClock()
@@ -169,17 +170,17 @@ struct Convert: ParsableCommand {
 }
 
 struct SchemaCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print the schema of an IPC file or stream, or of a CSV or TSV file (types as inferred from its first block).")
-    @Argument(help: "IPC file or stream (told apart by content), .csv or .tsv file, or -.") var input: String
-    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, arrows or arrow.") var from: DataFormat?
+    static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print the schema of an IPC file or stream, or of a CSV, TSV or JSON Lines file (types as inferred from its first block).")
+    @Argument(help: "IPC file or stream (told apart by content), .csv, .tsv, .jsonl or .ndjson file, or -.") var input: String
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, arrows or arrow.") var from: DataFormat?
     @OptionGroup var csv: CSVArguments
 
     func run() throws {
         try reportingErrors {
             let format = DataFormat.input(input, given: from)
             try csv.check(input: format, output: nil)
-            if let format, format.isText {
-                var source = try CSVBatchInput(path: input, options: try csv.readOptions(for: format))
+            if let format, format.isTextual {
+                var source = try BatchInputs.open(input, as: format, csv: csv)
                 let first = try source.next()
                 print(source.schema ?? Schema([]))
                 let how = csv.schemaFile != nil ? "given by --schema" : "inferred from the first block (\(first?.length ?? 0) rows)"
@@ -205,10 +206,10 @@ struct SchemaCommand: ParsableCommand {
 }
 
 struct Cat: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the rows of an IPC file or stream, or of a CSV or TSV file, as an aligned text table.")
-    @Argument(help: "IPC file or stream (told apart by content), .csv or .tsv file, or -.") var input: String
+    static let configuration = CommandConfiguration(abstract: "Print the rows of an IPC file or stream, or of a CSV, TSV or JSON Lines file, as an aligned text table.")
+    @Argument(help: "IPC file or stream (told apart by content), .csv, .tsv, .jsonl or .ndjson file, or -.") var input: String
     @Option(help: "Print at most N rows (first and last halves).") var limit: Int = 20
-    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, arrows or arrow.") var from: DataFormat?
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, arrows or arrow.") var from: DataFormat?
     @OptionGroup var csv: CSVArguments
 
     func run() throws {
@@ -216,11 +217,11 @@ struct Cat: ParsableCommand {
             guard limit >= 0 else { throw CLIError("--limit must not be negative") }
             let format = DataFormat.input(input, given: from)
             try csv.check(input: format, output: nil)
-            if let format, format.isText {
-                var source = try CSVBatchInput(path: input, options: try csv.readOptions(for: format))
+            if let format, format.isTextual {
+                var source = try BatchInputs.open(input, as: format, csv: csv)
                 var batches: [RecordBatch] = []
                 while let batch = try source.next() { batches.append(batch) }
-                source.reportSkipped()
+                (source as? CSVBatchInput)?.reportSkipped()
                 print(try Table(schema: source.schema ?? Schema([]), batches: batches).formatted(maxRows: limit))
                 return
             }
@@ -230,17 +231,17 @@ struct Cat: ParsableCommand {
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check an IPC file or stream, or read and check every batch of a CSV or TSV file; exit 0 when valid, 1 with the error otherwise.")
-    @Argument(help: "IPC file or stream (told apart by content), .csv or .tsv file, or -.") var input: String
-    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, arrows or arrow.") var from: DataFormat?
+    static let configuration = CommandConfiguration(abstract: "Check an IPC file or stream, or read and check every batch of a CSV, TSV or JSON Lines file; exit 0 when valid, 1 with the error otherwise.")
+    @Argument(help: "IPC file or stream (told apart by content), .csv, .tsv, .jsonl or .ndjson file, or -.") var input: String
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, arrows or arrow.") var from: DataFormat?
     @OptionGroup var csv: CSVArguments
 
     func run() throws {
         try reportingErrors {
             let format = DataFormat.input(input, given: from)
             try csv.check(input: format, output: nil)
-            if let format, format.isText {
-                var source = try CSVBatchInput(path: input, options: try csv.readOptions(for: format))
+            if let format, format.isTextual {
+                var source = try BatchInputs.open(input, as: format, csv: csv)
                 let progress = ProgressLine()
                 defer { progress.finish() }
                 var batches = 0, rows = 0
@@ -256,8 +257,11 @@ struct Validate: ParsableCommand {
                 }
                 progress.update(bytes: source.bytesRead ?? 0, total: source.totalBytes, rows: rows, verb: "read", final: true)
                 progress.finish()
-                source.reportSkipped()
-                print("valid: \(batches) batches, \(rows) rows, \(source.schema?.fields.count ?? 0) columns, \(source.skipped.count) rows skipped")
+                let skipped = (source as? CSVBatchInput).map { csvSource in
+                    csvSource.reportSkipped()
+                    return ", \(csvSource.skipped.count) rows skipped"
+                }
+                print("valid: \(batches) batches, \(rows) rows, \(source.schema?.fields.count ?? 0) columns\(skipped ?? "")")
                 return
             }
             let table = try ArrowIO.readTable(input)
