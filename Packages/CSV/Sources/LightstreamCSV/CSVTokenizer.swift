@@ -112,6 +112,11 @@ struct CSVTokenizer {
         let quoteByte = quote.map(Int.init) ?? -1
         let escapeByte = escape.map(Int.init) ?? -1
         let delimiter = self.delimiter
+        // Each stop byte in all eight lanes; an absent quote or escape repeats LF (harmless).
+        let lanes: UInt64 = 0x0101_0101_0101_0101
+        let broadcastDelimiter = lanes &* UInt64(delimiter)
+        let broadcastLF = lanes &* UInt64(lf), broadcastCR = lanes &* UInt64(cr)
+        let broadcastQuote = lanes &* UInt64(quote ?? lf), broadcastEscape = lanes &* UInt64(escape ?? lf)
         var i = 0
         var consumed = 0
         var rowsSeen = 0
@@ -157,6 +162,13 @@ struct CSVTokenizer {
                             i += 1
                             start = i
                             quoted: while true {
+                                while i + 8 <= n {
+                                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                                    let m = Self.zeroBytes(w ^ broadcastQuote) | Self.zeroBytes(w ^ broadcastEscape)
+                                    if m == 0 { i += 8; continue }
+                                    i += m.trailingZeroBitCount >> 3
+                                    break
+                                }
                                 while i < n && quotedStops[Int(p[i])] == 0 { i += 1 }
                                 if i >= n {
                                     if isFinal { throw unterminated(rowStart, n, firstRow + rowsSeen, streamOffset) }
@@ -197,6 +209,14 @@ struct CSVTokenizer {
                             if flags & TokenizedRows.needsUnescape != 0 { start -= 1; end = i }
                         } else {
                             while i < n {
+                                // Eight bytes at a time while none of them ends the run.
+                                if i + 8 <= n {
+                                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                                    let m = Self.zeroBytes(w ^ broadcastDelimiter) | Self.zeroBytes(w ^ broadcastLF) | Self.zeroBytes(w ^ broadcastCR)
+                                        | Self.zeroBytes(w ^ broadcastQuote) | Self.zeroBytes(w ^ broadcastEscape)
+                                    if m == 0 { i += 8; continue }
+                                    i += m.trailingZeroBitCount >> 3
+                                }
                                 let b = p[i]
                                 if unquotedStops[Int(b)] == 0 { i += 1; continue }
                                 if Int(b) == quoteByte { out.strayQuotes += 1; i += 1; continue }
@@ -259,6 +279,13 @@ struct CSVTokenizer {
     private func unterminated(_ rowStart: Int, _ n: Int, _ row: Int, _ streamOffset: Int) -> CSVError {
         if n - rowStart > maximumRowBytes { return rowTooLong(rowStart, row, streamOffset) }
         return CSVError(.unterminatedQuote, row: row, byteOffset: streamOffset + rowStart)
+    }
+
+    /// The high bit of each zero byte of `v` (the lowest one exact; higher ones may be false
+    /// positives after a borrow, which only the lowest-set-bit use here tolerates).
+    @inline(__always)
+    static func zeroBytes(_ v: UInt64) -> UInt64 {
+        (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
     }
 
     private func rowTooLong(_ rowStart: Int, _ row: Int, _ streamOffset: Int) -> CSVError {

@@ -37,8 +37,11 @@ struct ValueRules: Sendable {
     let quotedStringsCanBeNull: Bool
     let checkUTF8: Bool
     let binaryEncoding: BinaryTextEncoding
+    /// The null spellings, as bytes.
+    let nullSpellings: [[UInt8]]
 
     init(_ options: CSVReadOptions) {
+        nullSpellings = options.nullValues.map { Array($0.utf8) }
         nulls = ByteStringSet(options.nullValues)
         trues = ByteStringSet(options.trueValues)
         falses = ByteStringSet(options.falseValues)
@@ -175,8 +178,8 @@ struct BlockColumns {
                      byteOffset: streamOffset + rows.rowStarts[row])
         }
         @inline(__always)
-        func fixed<T: BitwiseCopyable>(_: T.Type, _ parse: (UnsafeRawBufferPointer) -> T?) throws(CSVError) -> ArrayData {
-            try fixedWidthColumn(column, type: type, name: name, parse)
+        func fixed<T: BitwiseCopyable>(_: T.Type, suspect: ((T) -> Bool)? = nil, _ parse: (UnsafeRawBufferPointer) -> T?) throws(CSVError) -> ArrayData {
+            try fixedWidthColumn(column, type: type, name: name, suspect: suspect, parse)
         }
         switch type {
         case .null:
@@ -202,9 +205,9 @@ struct BlockColumns {
         case .uint32: return try fixed(UInt32.self) { TextParsing.fixedWidth($0, as: UInt32.self) }
         case .uint64: return try fixed(UInt64.self) { TextParsing.fixedWidth($0, as: UInt64.self) }
         case .duration: return try fixed(Int64.self) { TextParsing.int64($0) }
-        case .float16: return try fixed(Float16.self) { TextParsing.float($0).map { Float16($0) } }
-        case .float32: return try fixed(Float.self) { TextParsing.float($0) }
-        case .float64: return try fixed(Double.self) { TextParsing.double($0) }
+        case .float16: return try fixed(Float16.self, suspect: { $0.isNaN }) { TextParsing.float($0).map { Float16($0) } }
+        case .float32: return try fixed(Float.self, suspect: { $0.isNaN }) { TextParsing.float($0) }
+        case .float64: return try fixed(Double.self, suspect: { $0.isNaN }) { TextParsing.double($0) }
         case .date32: return try fixed(Int32.self) { TextParsing.date($0).flatMap { Int32(exactly: $0) } }
         case .date64: return try fixed(Int64.self) { TextParsing.date($0).map { Int64($0) * 86_400_000 } }
         case let .time32(unit): return try fixed(Int32.self) { TextParsing.time($0, unit: unit).flatMap { Int32(exactly: $0) } }
@@ -271,7 +274,7 @@ struct BlockColumns {
     /// raw pointers (no closure per value).
     @inline(__always)
     private func fixedWidthColumn<T: BitwiseCopyable>(
-        _ column: Int, type: DataType, name: String, _ parse: (UnsafeRawBufferPointer) -> T?
+        _ column: Int, type: DataType, name: String, suspect: ((T) -> Bool)?, _ parse: (UnsafeRawBufferPointer) -> T?
     ) throws(CSVError) -> ArrayData {
         let n = rowCount
         var validity = ValidityBuilder(count: n)
@@ -279,6 +282,12 @@ struct BlockColumns {
         var failure: (row: Int, text: String)?
         let rules = self.rules
         let stride = rows.columnCount
+        // Whether some null spelling parses as the type to a value that is not `suspect` (a
+        // user's "0" as an int); "nan" parses as a float, but to NaN, which is suspect: such
+        // values are checked against the spellings after parsing.
+        let nullsParse = rules.nullSpellings.contains { spelling in
+            spelling.withUnsafeBytes { bytes in parse(bytes).map { !(suspect?($0) ?? false) } ?? false }
+        }
         values.appendUninitialized(count: n) { (out: UnsafeMutableBufferPointer<T>) in
             guard n > 0 else { return }
             let outBase = UnsafeMutableRawPointer(out.baseAddress!)
@@ -294,17 +303,24 @@ struct BlockColumns {
                             tokenizer.unescape(value) { scratch.append($0) }
                             value = scratch.withUnsafeBytes { $0 }   // scratch is not touched until the next row
                         }
+                        // When no null spelling parses as the type, a value that parses is not
+                        // null: the spellings are looked up only for values that do not parse.
+                        if !nullsParse, let parsed = parse(value), !(suspect?(parsed) ?? false) {
+                            out[row] = parsed
+                            continue
+                        }
                         if (f & TokenizedRows.quoted == 0 || rules.quotedStringsCanBeNull) && rules.nulls.contains(value) {
                             validity.setNull(row)
                             (outBase + row * MemoryLayout<T>.stride).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<T>.stride)
                             continue
                         }
-                        guard let parsed = parse(value) else {
-                            failure = (row, CSVError.excerpt(value))
-                            (outBase + row * MemoryLayout<T>.stride).initializeMemory(as: UInt8.self, repeating: 0, count: (n - row) * MemoryLayout<T>.stride)
-                            return
+                        if let parsed = parse(value) {
+                            out[row] = parsed
+                            continue
                         }
-                        out[row] = parsed
+                        failure = (row, CSVError.excerpt(value))
+                        (outBase + row * MemoryLayout<T>.stride).initializeMemory(as: UInt8.self, repeating: 0, count: (n - row) * MemoryLayout<T>.stride)
+                        return
                     }
                 }
             }
