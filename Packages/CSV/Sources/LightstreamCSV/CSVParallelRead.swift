@@ -137,3 +137,20 @@ extension CSVReader where Source == BufferSource {
         }
     }
 }
+
+extension CSVReader where Source == OwnedFileSource {
+    /// Reads the CSV file at `path` into memory and decodes it as one table (see
+    /// ``CSVReader/readTable(_:options:)``: blocks on several threads with
+    /// ``CSVReadOptions/threads``). Memory holds the file and the table; stream big files with
+    /// ``CSVReader/init(path:options:)`` instead.
+    public static func readTable(path: String, options: CSVReadOptions = CSVReadOptions()) throws(CSVError) -> Table {
+        var source = try OwnedFileSource(path: path)
+        var buffer = StreamBuffer(maximumBytes: Int.max >> 1, chunkSize: 1 << 20)
+        do {
+            while try source.read(into: &buffer, minimumCapacity: 1 << 20) {}
+        } catch {
+            throw CSVError(.io("cannot read \(path): \(error)"))
+        }
+        return try CSVReader<BufferSource>.readTable(buffer.window.bytes, options: options)
+    }
+}

@@ -2,6 +2,9 @@ import LightstreamArrow
 import LightstreamCSV
 import Testing
 import Vec64
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct CSVLargeReadTests {
     /// Enough rows for several blocks and the parallel column conversion.
@@ -68,5 +71,23 @@ import Vec64
             guard let error = error as? CSVError, case .invalidValue(_, "oops") = error.kind else { return false }
             return error.row == 30_002 && error.column == "id"
         }
+    }
+}
+
+@Suite struct CSVReadTablePathTests {
+    @Test func readsAFileWhole() throws {
+        let text = CSVLargeReadTests.text(rows: 50_000)
+        let path = "/tmp/lightstream-csv-test-\(UInt64.random(in: 0 ... .max)).csv"
+        let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o644)
+        #expect(fd >= 0)
+        _ = Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        defer { unlink(path) }
+        var options = CSVReadOptions()
+        options.threads = 2
+        options.blockSize = 32 << 10
+        let table = try CSVReader.readTable(path: path, options: options)
+        #expect(table == (try readCSV(text, options)))
+        #expect(table.rowCount == 50_000)
     }
 }
