@@ -195,6 +195,17 @@ struct FileCSVError: Error, CustomStringConvertible {
     var description: String { "\(ArrowIO.displayName(path)): \(error.description)" }
 }
 
+extension BatchInput {
+    /// Opens `path` (`-`: standard input), with a failure as a ``CSVError``.
+    static func openFile(_ path: String) throws(CSVError) -> OwnedFileSource {
+        do {
+            return try OwnedFileSource(path: path)
+        } catch {
+            throw CSVError(.io(error.description))
+        }
+    }
+}
+
 /// Counts what a ``ByteSource`` delivers (for progress lines).
 final class ByteCounter {
     var count = 0
@@ -237,7 +248,7 @@ struct CSVBatchInput: BatchInput {
         if path != "-" { try ArrowIO.checkReadable(path) }
         totalBytes = ArrowIO.regularFileSize(path)
         do {
-            reader = try CSVReader(source: CountingSource(base: try OwnedFileSource(path: path), counter: counter), options: options)
+            reader = try CSVReader(source: CountingSource(base: try Self.openFile(path), counter: counter), options: options)
         } catch {
             throw FileCSVError(path: path, error: error)
         }
@@ -277,7 +288,7 @@ struct JSONLinesBatchInput: BatchInput {
         if path != "-" { try ArrowIO.checkReadable(path) }
         totalBytes = ArrowIO.regularFileSize(path)
         do {
-            reader = try JSONLinesReader(source: CountingSource(base: try OwnedFileSource(path: path), counter: counter), options: options)
+            reader = try JSONLinesReader(source: CountingSource(base: try Self.openFile(path), counter: counter), options: options)
         } catch {
             throw FileCSVError(path: path, error: error)
         }

@@ -32,7 +32,7 @@ public struct SkippedRow: Sendable, Equatable {
 ///
 /// The Framing protocols throw ``FramingError``; ``csvError(for:)`` recovers the ``CSVError``
 /// (kind, row, column, byte offset) behind one.
-public struct CSVDecoder: FrameDecoder, Sendable {
+public struct CSVDecoder: TextBatchDecoder, Sendable {
     public typealias Frame = RecordBatch
 
     /// The options the decoder reads with.
@@ -95,6 +95,9 @@ public struct CSVDecoder: FrameDecoder, Sendable {
 
     /// The ``CSVError`` behind a ``FramingError`` thrown by this decoder (or by a reader driving
     /// it); errors of the byte source become ``CSVError/Kind/io(_:)``.
+    /// The schema of an input without rows, when the options give one.
+    public var givenSchema: Schema? { options.includeColumns == nil ? options.schema : nil }
+
     public func csvError(for error: FramingError) -> CSVError {
         if let lastError, lastError.framingError == error { return lastError }
         return CSVError(.io(error.description), byteOffset: error.byteOffset)

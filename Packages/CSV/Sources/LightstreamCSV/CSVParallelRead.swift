@@ -123,7 +123,7 @@ extension CSVDecoder {
     }
 }
 
-extension CSVReader where Source == BufferSource {
+extension TextBatchReader where Decoder == CSVDecoder, Source == BufferSource {
     /// Reads CSV text held in memory as one table. With ``CSVReadOptions/threads`` other than 1,
     /// blocks after the first are decoded on several threads (0: one per core); the batches, their
     /// order and any error are those of a serial read.
@@ -138,13 +138,13 @@ extension CSVReader where Source == BufferSource {
     }
 }
 
-extension CSVReader where Source == OwnedFileSource {
+extension TextBatchReader where Decoder == CSVDecoder, Source == OwnedFileSource {
     /// Reads the CSV file at `path` into memory and decodes it as one table (see
     /// ``CSVReader/readTable(_:options:)``: blocks on several threads with
     /// ``CSVReadOptions/threads``). Memory holds the file and the table; stream big files with
     /// ``CSVReader/init(path:options:)`` instead.
     public static func readTable(path: String, options: CSVReadOptions = CSVReadOptions()) throws(CSVError) -> Table {
-        var source = try OwnedFileSource(path: path)
+        var source = try OwnedFileSource.opening(path)
         var buffer = StreamBuffer(maximumBytes: Int.max >> 1, chunkSize: 1 << 20)
         do {
             while try source.read(into: &buffer, minimumCapacity: 1 << 20) {}

@@ -3,25 +3,37 @@ import LightstreamFraming
 import SystemPackage
 import Vec64
 
-/// Reads CSV from a synchronous ``ByteSource`` (memory, a file, a pipe) batch by batch:
-/// ``CSVDecoder`` driven by a `FrameReader`, with errors as ``CSVError``.
+/// A decoder of a text format into record batches whose errors are ``CSVError``s (CSV, JSON
+/// Lines), for ``TextBatchReader``.
+public protocol TextBatchDecoder: FrameDecoder where Frame == RecordBatch {
+    /// The schema of the batches, once known.
+    var schema: Schema? { get }
+    /// The schema of an input without rows, when the options give one.
+    var givenSchema: Schema? { get }
+    /// The ``CSVError`` behind a ``FramingError`` this decoder (or a reader driving it) threw.
+    func csvError(for error: FramingError) -> CSVError
+}
+
+/// Reads a text format from a synchronous ``ByteSource`` (memory, a file, a pipe) batch by
+/// batch: a ``TextBatchDecoder`` driven by a `FrameReader`, with errors as ``CSVError``.
+/// ``CSVReader`` and ``JSONLinesReader`` are its two forms.
 ///
 /// ```swift
 /// var reader = try CSVReader(path: "trades.csv")
 /// while let batch = try reader.next() { ... }
 /// let table = try CSVReader(path: "trades.csv").readAll()
 /// ```
-public struct CSVReader<Source: ByteSource> {
-    private var frames: FrameReader<CSVDecoder, Source>
+public struct TextBatchReader<Decoder: TextBatchDecoder, Source: ByteSource> {
+    private var frames: FrameReader<Decoder, Source>
     private var done = false
 
-    /// A reader of the CSV text `source` delivers.
-    public init(source: Source, options: CSVReadOptions = CSVReadOptions()) throws(CSVError) {
-        frames = FrameReader(decoder: try CSVDecoder(options: options), source: source)
+    /// A reader that decodes what `source` delivers with `decoder`.
+    public init(decoder: Decoder, source: Source) {
+        frames = FrameReader(decoder: decoder, source: source)
     }
 
-    /// The decoder (its schema once known, skipped-row counts).
-    public var decoder: CSVDecoder { frames.decoder }
+    /// The decoder (its schema once known, row counts).
+    public var decoder: Decoder { frames.decoder }
     /// The schema, known after the first batch.
     public var schema: Schema? { frames.decoder.schema }
 
@@ -41,12 +53,12 @@ public struct CSVReader<Source: ByteSource> {
         }
     }
 
-    /// Every remaining batch as a table (an empty table with the header's columns, typed null,
-    /// when there are no rows; no columns at all for empty input).
+    /// Every remaining batch as a table (for CSV without rows: the header's columns typed null;
+    /// with a given schema and no rows: that schema; no columns at all for empty input).
     public mutating func readAll() throws(CSVError) -> Table {
         var batches: [RecordBatch] = []
         while let batch = try next() { batches.append(batch) }
-        let schema = self.schema ?? Schema([])
+        let schema = self.schema ?? frames.decoder.givenSchema ?? Schema([])
         do {
             return try Table(schema: schema, batches: batches)
         } catch {
@@ -55,7 +67,17 @@ public struct CSVReader<Source: ByteSource> {
     }
 }
 
-extension CSVReader where Source == BufferSource {
+/// Reads CSV batch by batch: ``CSVDecoder`` driven by a `FrameReader`.
+public typealias CSVReader<Source: ByteSource> = TextBatchReader<CSVDecoder, Source>
+
+extension TextBatchReader where Decoder == CSVDecoder {
+    /// A reader of the CSV text `source` delivers.
+    public init(source: Source, options: CSVReadOptions = CSVReadOptions()) throws(CSVError) {
+        self.init(decoder: try CSVDecoder(options: options), source: source)
+    }
+}
+
+extension TextBatchReader where Decoder == CSVDecoder, Source == BufferSource {
     /// A reader of CSV text in memory.
     public init(buffer: Buffer, options: CSVReadOptions = CSVReadOptions()) throws(CSVError) {
         try self.init(source: BufferSource([buffer]), options: options)
@@ -68,39 +90,20 @@ extension CSVReader where Source == BufferSource {
 }
 
 /// A CSV reader of a file it opened and closes when it is done with it.
-extension CSVReader where Source == OwnedFileSource {
+extension TextBatchReader where Decoder == CSVDecoder, Source == OwnedFileSource {
     /// A reader of the CSV file at `path` (`-` for standard input).
     public init(path: String, options: CSVReadOptions = CSVReadOptions()) throws(CSVError) {
-        try self.init(source: try OwnedFileSource(path: path), options: options)
+        try self.init(source: try OwnedFileSource.opening(path), options: options)
     }
 }
 
-/// A file descriptor source that owns its descriptor and closes it when the last copy goes away.
-public struct OwnedFileSource: ByteSource {
-    private final class Handle: Sendable {
-        let descriptor: FileDescriptor
-        let owned: Bool
-        init(_ descriptor: FileDescriptor, owned: Bool) { self.descriptor = descriptor; self.owned = owned }
-        deinit { if owned { try? descriptor.close() } }
-    }
-    private let handle: Handle
-    private var source: FileDescriptorSource
-
-    /// Opens `path` for reading (`-` is standard input, not closed).
-    public init(path: String) throws(CSVError) {
-        if path == "-" {
-            handle = Handle(.standardInput, owned: false)
-        } else {
-            do {
-                handle = Handle(try FileDescriptor.open(FilePath(path), .readOnly), owned: true)
-            } catch {
-                throw CSVError(.io("cannot open \(path): \(error)"))
-            }
+extension OwnedFileSource {
+    /// Opens `path`, with a failure as ``CSVError/Kind/io(_:)``.
+    static func opening(_ path: String) throws(CSVError) -> OwnedFileSource {
+        do {
+            return try OwnedFileSource(path: path)
+        } catch {
+            throw CSVError(.io(error.description))
         }
-        source = FileDescriptorSource(handle.descriptor)
-    }
-
-    public mutating func read(into buffer: inout StreamBuffer, minimumCapacity: Int) throws -> Bool {
-        try source.read(into: &buffer, minimumCapacity: minimumCapacity)
     }
 }

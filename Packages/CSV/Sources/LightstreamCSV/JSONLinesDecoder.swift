@@ -35,7 +35,7 @@ import Darwin
 ///
 /// The Framing protocols throw ``FramingError``; ``csvError(for:)`` recovers the ``CSVError``
 /// (kind, row = line number, column path, byte offset) behind one.
-public struct JSONLinesDecoder: FrameDecoder, Sendable {
+public struct JSONLinesDecoder: TextBatchDecoder, Sendable {
     public typealias Frame = RecordBatch
 
     /// The options the decoder reads with.
@@ -67,6 +67,9 @@ public struct JSONLinesDecoder: FrameDecoder, Sendable {
 
     /// The ``CSVError`` behind a ``FramingError`` thrown by this decoder (or by a reader driving
     /// it); errors of the byte source become ``CSVError/Kind/io(_:)``.
+    /// The schema of an input without rows, when the options give one.
+    public var givenSchema: Schema? { options.schema }
+
     public func csvError(for error: FramingError) -> CSVError {
         if let lastError, lastError.framingError == error { return lastError }
         return CSVError(.io(error.description), byteOffset: error.byteOffset)
