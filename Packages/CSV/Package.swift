@@ -10,7 +10,6 @@ let package = Package(
         .package(path: "../Vec64"),
         .package(path: "../Arrow"),
         .package(path: "../Framing"),
-        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         .target(
@@ -19,7 +18,6 @@ let package = Package(
                 .product(name: "Vec64", package: "Vec64"),
                 .product(name: "LightstreamArrow", package: "Arrow"),
                 .product(name: "LightstreamFraming", package: "Framing"),
-                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(name: "LightstreamCSVTests", dependencies: [

@@ -1,6 +1,5 @@
 import LightstreamArrow
 import LightstreamFraming
-import SystemPackage
 import Vec64
 
 /// A decoder of a text format into record batches whose errors are ``CSVError``s (CSV, JSON
