@@ -72,8 +72,8 @@ public struct CSVDecoder: TextBatchDecoder, Sendable {
     /// Stray quotes seen in the rows of the frames returned so far (see ``TokenizedRows/strayQuotes``).
     var strayQuotes = 0
 
-    /// The largest window the decoder tokenizes at once (positions are kept in 32 bits).
-    static let windowLimit = 1 << 30
+    /// The largest window the decoder tokenizes at once (positions are packed in 30 bits).
+    static let windowLimit = (1 << 30) - 1
 
     /// A decoder reading with `options`.
     ///

@@ -1,5 +1,6 @@
 import LightstreamArrow
 import LightstreamCSV
+import LightstreamFramingConformance
 import Testing
 import Vec64
 #if canImport(Glibc)
@@ -89,5 +90,31 @@ import Glibc
         let table = try CSVReader.readTable(path: path, options: options)
         #expect(table == (try readCSV(text, options)))
         #expect(table.rowCount == 50_000)
+    }
+}
+
+@Suite struct CSVParallelPropertyTests {
+    /// Random text with quoted delimiters, quotes and newlines, sometimes a stray quote or a
+    /// ragged row: the parallel read gives the serial read's table or the serial read's error.
+    @Test(arguments: 0..<12)
+    func parallelEqualsSerial(_ seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        var text = "id,name,score\n"
+        let names = ["plain", "\"with,comma\"", "\"quote\"\"d\"", "\"new\nline\"", "\"\"", "ünï", "a\"b", "\"crlf\r\nx\""]
+        for i in 0..<4000 {
+            let name = names[Int(random.next() % UInt64(seed % 3 == 0 ? 8 : 6))]
+            let ragged = seed % 4 == 1 && random.next() % 3000 == 0
+            text += ragged ? "\(i)\n" : "\(i),\(name),\(Double(Int(random.next() % 1000)) / 4)\n"
+        }
+        var options = CSVReadOptions()
+        options.blockSize = 2048
+        let serial = Result { try readCSV(text, options) }
+        options.threads = Int(random.next() % 4) + 2
+        let parallel = Result { try CSVReader.readTable(Buffer(copying: Array(text.utf8)), options: options) }
+        switch (serial, parallel) {
+        case let (.success(a), .success(b)): #expect(a == b)
+        case let (.failure(a), .failure(b)): #expect(a as? CSVError == b as? CSVError)
+        default: Issue.record("serial \(serial) but parallel \(parallel)")
+        }
     }
 }
