@@ -19,7 +19,7 @@ enum BinaryText {
             guard text.count % 2 == 0 else { return false }
             var i = 0
             while i < text.count {
-                guard let hi = hexValue(text[i]), let lo = hexValue(text[i + 1]) else { return false }
+                guard let hi = TextParsing.hexDigit(text[i]), let lo = TextParsing.hexDigit(text[i + 1]) else { return false }
                 emit(hi << 4 | lo)
                 i += 2
             }
@@ -49,16 +49,6 @@ enum BinaryText {
                 i += 4
             }
             return true
-        }
-    }
-
-    @inline(__always)
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: c - 0x30
-        case 0x61...0x66: c - 0x61 + 10
-        case 0x41...0x46: c - 0x41 + 10
-        default: nil
         }
     }
 

@@ -21,7 +21,6 @@ struct ByteStringSet: Sendable {
     /// Bit `b & 63` of word `b >> 6` set when some non-empty member starts with byte `b`.
     private var firstBytes = InlineArray<4, UInt64>(repeating: 0)
     private var hasLong = false
-    let isEmpty: Bool
 
     init(_ strings: [String]) {
         for s in strings {
@@ -36,7 +35,6 @@ struct ByteStringSet: Sendable {
             if bytes.count < 64 { lengthMask |= 1 << UInt64(bytes.count) } else { hasLong = true }
             if let b = bytes.first { firstBytes[Int(b >> 6)] |= 1 << UInt64(b & 63) }
         }
-        isEmpty = strings.isEmpty
     }
 
     /// Up to 8 bytes as a zero-padded word.

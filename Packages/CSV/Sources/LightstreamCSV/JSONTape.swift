@@ -118,14 +118,7 @@ struct JSONTape {
         guard at + 4 <= bytes.count else { return nil }
         var value: UInt32 = 0
         for k in at..<(at + 4) {
-            let c = bytes[k]
-            let d: UInt8
-            switch c {
-            case 0x30...0x39: d = c - 0x30
-            case 0x61...0x66: d = c - 0x61 + 10
-            case 0x41...0x46: d = c - 0x41 + 10
-            default: return nil
-            }
+            guard let d = TextParsing.hexDigit(bytes[k]) else { return nil }
             value = value << 4 | UInt32(d)
         }
         return value

@@ -75,17 +75,6 @@ struct ByteWriter: TextOutput {
     /// The bytes written so far.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
-    /// Removes the last `n` bytes.
-    mutating func removeLast(_ n: Int) { count -= n }
-
-    /// Inserts `byte` at `offset`, moving the bytes after it.
-    mutating func insert(_ byte: UInt8, at offset: Int) {
-        reserve(1)
-        (base + offset + 1).copyMemory(from: base + offset, byteCount: count - offset)
-        base.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self)
-        count += 1
-    }
-
     /// Frees the memory (the writer must not be used afterwards).
     func deallocate() { base.deallocate() }
 }

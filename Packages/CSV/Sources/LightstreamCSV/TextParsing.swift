@@ -31,6 +31,17 @@ enum TextParsing {
         return d < 10 ? Int(d) : nil
     }
 
+    /// The value of a hexadecimal digit (either case).
+    @inline(__always)
+    static func hexDigit(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x61...0x66: c - 0x61 + 10
+        case 0x41...0x46: c - 0x41 + 10
+        default: nil
+        }
+    }
+
     // MARK: Integers
 
     /// A signed or unsigned integer: an optional `-`, then decimal digits, or `0x`/`0X` and up to
@@ -48,14 +59,7 @@ enum TextParsing {
             guard n - 2 <= 16 else { return nil }
             var value: UInt64 = 0
             for k in 2..<n {
-                let b = bytes[k]
-                let d: UInt8
-                switch b {
-                case 0x30...0x39: d = b - 0x30
-                case 0x61...0x66: d = b - 0x61 + 10
-                case 0x41...0x46: d = b - 0x41 + 10
-                default: return nil
-                }
+                guard let d = hexDigit(bytes[k]) else { return nil }
                 value = value << 4 | UInt64(d)
             }
             return (false, value, true)
