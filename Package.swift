@@ -21,6 +21,7 @@ let package = Package(
         .package(path: "Packages/Codecs"),
         .package(path: "Packages/Streams"),
         .package(path: "Packages/CSV"),
+        .package(path: "Packages/Parquet"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
@@ -39,6 +40,7 @@ let package = Package(
                 .product(name: "LightstreamStreams", package: "Streams"),
                 .product(name: "LightstreamNIO", package: "Streams"),
                 .product(name: "LightstreamCSV", package: "CSV"),
+                .product(name: "LightstreamParquet", package: "Parquet"),
             ]
         ),
         // The custom framing shown in the README, checked by the conformance kit.
@@ -122,6 +124,9 @@ let package = Package(
                     dependencies: [.product(name: "LightstreamCSV", package: "CSV"),
                                    .product(name: "LightstreamFramingConformance", package: "Framing")],
                     path: "Packages/CSV/Tests/LightstreamCSVTests"),
+        .testTarget(name: "LightstreamParquetTests",
+                    dependencies: [.product(name: "LightstreamParquet", package: "Parquet")],
+                    path: "Packages/Parquet/Tests/LightstreamParquetTests"),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Lightstream", "lightstream", "LineFramingExample", "ArrowIntegrationJSON",
                                    .product(name: "LightstreamFramingConformance", package: "Framing")],

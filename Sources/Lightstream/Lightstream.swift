@@ -5,6 +5,7 @@
 @_exported import LightstreamFraming
 @_exported import LightstreamIPC
 @_exported import LightstreamMMap
+@_exported import LightstreamParquet
 @_exported import LightstreamNIO
 @_exported import LightstreamStreams
 @_exported import LightstreamTLV
