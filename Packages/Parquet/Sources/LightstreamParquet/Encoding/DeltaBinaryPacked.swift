@@ -145,10 +145,10 @@ struct DeltaBinaryPackedDecoder<T: FixedWidthInteger & SignedInteger & BitwiseCo
         return n
     }
 
-    /// Decodes up to `count` values (all remaining when `nil`), appending them to `output`,
-    /// growing it as values arrive rather than from the header's claim.
-    mutating func decode(count: Int? = nil, appendingTo output: inout Vec64<T>) throws(ParquetError) {
-        var left = Swift.min(count ?? remaining, remaining)
+    /// Decodes up to `count` values (the caller's bound, e.g. the page's value count), appending
+    /// them to `output`, growing it as values arrive rather than from the header's claim.
+    mutating func decode(count: Int, appendingTo output: inout Vec64<T>) throws(ParquetError) {
+        var left = Swift.min(count, remaining)
         while left > 0 {
             let chunk = Swift.min(left, Swift.max(4096, output.count))
             var got = 0

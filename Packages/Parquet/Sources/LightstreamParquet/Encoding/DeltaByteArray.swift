@@ -18,7 +18,7 @@ enum DeltaByteArray {
             throw ParquetError(.corruptPage("DELTA_BYTE_ARRAY: the prefix lengths header holds \(prefixDecoder.totalCount) values, \(count) expected"))
         }
         var prefixes = Vec64<Int32>()
-        try prefixDecoder.decode(appendingTo: &prefixes)
+        try prefixDecoder.decode(count: count, appendingTo: &prefixes)
         let suffixStart = prefixDecoder.bytesConsumed
         let rest = UnsafeRawBufferPointer(rebasing: bytes[suffixStart...])
         let (suffixes, dataStart, suffixBytes) = try DeltaLengthByteArray.lengths(rest, count: count, what: "DELTA_BYTE_ARRAY suffixes")

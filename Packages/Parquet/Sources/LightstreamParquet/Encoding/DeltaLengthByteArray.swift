@@ -17,7 +17,7 @@ enum DeltaLengthByteArray {
             throw ParquetError(.corruptPage("\(what): the lengths header holds \(decoder.totalCount) values, \(count) expected"))
         }
         var lengths = Vec64<Int32>()
-        try decoder.decode(appendingTo: &lengths)
+        try decoder.decode(count: count, appendingTo: &lengths)
         let dataStart = decoder.bytesConsumed
         var total = 0
         try lengths.withUnsafeBufferPointer { (l) throws(ParquetError) in
