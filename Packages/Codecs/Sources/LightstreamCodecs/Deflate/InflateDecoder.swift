@@ -155,8 +155,7 @@ final class InflateDecoder {
 
     /// Reads LEN and NLEN after the block header and moves to the stored bytes.
     func beginStoredBlock() throws(CodecError) {
-        bitCount -= bitCount & 7
-        bitBuffer = bitCount == 0 ? 0 : bitBuffer & ((1 << UInt64(bitCount)) - 1)
+        _ = take(bitCount & 7)
         refill()
         let length = take(16)
         let complement = take(16)
