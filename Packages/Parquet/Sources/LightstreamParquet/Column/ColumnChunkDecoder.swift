@@ -25,6 +25,11 @@ struct ColumnChunkDecoder {
     let largeOffsets: Bool
     /// Whether a dictionary-encoded chunk keeps its indices and dictionary.
     let keepDictionary: Bool
+    /// Bytes a page may pass the chunk's declared end by, capped at `dataEnd` (old parquet-mr
+    /// wrote chunk sizes that leave out part of the dictionary page header, as Arrow C++ allows).
+    var chunkSlack = 0
+    /// Where the pages end: the start of the footer.
+    var dataEnd = Int.max
 
     var physical: ParquetPhysicalType { descriptor.physicalType }
 
@@ -49,6 +54,11 @@ struct ColumnChunkDecoder {
         guard metadata.type == physical else {
             throw ParquetError(.corruptMetadata("chunk type \(metadata.type) differs from the schema's \(physical)"))
         }
+        if metadata.valueCount == 0 {
+            var empty = DecodedColumnChunk(values: ValueBuffer(kind: try valueKind()))
+            empty.values.finishOffsets()
+            return empty
+        }
         let decompressor = try PageDecompressor(metadata.codec)
         var start = metadata.dataPageOffset
         if let dictionaryOffset = metadata.dictionaryPageOffset, dictionaryOffset > 0, dictionaryOffset < start {
@@ -59,7 +69,7 @@ struct ColumnChunkDecoder {
             throw ParquetError(.corruptMetadata("column chunk at \(start) of \(length) bytes lies outside the file of \(file.count) bytes"))
         }
         guard metadata.valueCount >= 0 else { throw ParquetError(.corruptMetadata("chunk num_values \(metadata.valueCount)")) }
-        let end = Int(start + length)
+        let end = min(Int(start + length) + chunkSlack, max(dataEnd, Int(start + length)))
         var position = Int(start)
 
         var chunk = DecodedColumnChunk(values: ValueBuffer(kind: try valueKind()))
@@ -164,6 +174,10 @@ struct ColumnChunkDecoder {
                 throw error.located(column: descriptor.dottedPath, page: pageIndex, offset: position)
             }
             pageIndex += 1
+        }
+        if descriptor.maxRepetitionLevel > 0, let first = chunk.repetitionLevels.first, first != 0 {
+            throw ParquetError(.corruptPage("the repetition level at the start of the chunk is \(first), not 0"),
+                               column: descriptor.dottedPath, page: 0)
         }
         guard chunk.levelCount == expected else {
             throw ParquetError(.corruptPage("column chunk holds \(chunk.levelCount) values, metadata says \(expected)"),

@@ -32,12 +32,8 @@ enum ValueDecoding {
             values.count += count
             return consumed
         case (.deltaBinaryPacked, .fixed(let width)) where physical == .int32 || physical == .int64:
-            let used: Int
-            if width == 4 {
-                used = try DeltaBinaryPacked.decode(bytes, count: count, appendingTo: &values.data, as: Int32.self)
-            } else {
-                used = try DeltaBinaryPacked.decode(bytes, count: count, appendingTo: &values.data, as: Int64.self)
-            }
+            let used = width == 4 ? try deltaBinaryPacked(bytes, count: count, into: &values.data, as: Int32.self)
+                : try deltaBinaryPacked(bytes, count: count, into: &values.data, as: Int64.self)
             values.count += count
             return used
         case (.deltaLengthByteArray, .byteArray(let large)):
@@ -69,5 +65,30 @@ enum ValueDecoding {
         default:
             throw ParquetError(.unsupported("encoding \(encoding) for \(physical) values"))
         }
+    }
+
+    /// DELTA_BINARY_PACKED integers appended to `data` as little-endian `T`s.
+    private static func deltaBinaryPacked<T: FixedWidthInteger & SignedInteger & BitwiseCopyable>(
+        _ bytes: UnsafeRawBufferPointer, count: Int, into data: inout Vec64<UInt8>, as: T.Type
+    ) throws(ParquetError) -> Int {
+        var decoder = try DeltaBinaryPackedDecoder<T>(bytes: bytes)
+        guard decoder.totalCount >= count else {
+            throw ParquetError(.corruptPage("DELTA_BINARY_PACKED header holds \(decoder.totalCount) values, \(count) expected"))
+        }
+        var got = 0
+        try data.appendUninitialized(count: count * MemoryLayout<T>.size) { (buffer) throws(ParquetError) in
+            let typed = UnsafeMutableRawPointer(buffer.baseAddress!).bindMemory(to: T.self, capacity: count)
+            do throws(ParquetError) {
+                got = try decoder.decode(into: typed, count: count)
+            } catch {
+                buffer.initialize(repeating: 0)
+                throw error
+            }
+            if got < count { (typed + got).initialize(repeating: 0, count: count - got) }
+        }
+        guard got == count else {
+            throw ParquetError(.truncated("DELTA_BINARY_PACKED holds \(got) values, \(count) expected"))
+        }
+        return decoder.bytesConsumed
     }
 }

@@ -114,8 +114,9 @@ extension ParquetColumnMetadata {
             case 10: m.indexPageOffset = try r.i64(f)
             case 11: m.dictionaryPageOffset = try r.i64(f)
             case 12: m.statistics = try ParquetStatistics(reading: &r, f)
-            case 14: m.bloomFilterOffset = try r.i64(f)
-            case 15: m.bloomFilterLength = Int(try r.i32(f))
+            // Older writers used ids 14 and up for other fields: read them only when typed as now.
+            case 14 where f.type == .i64: m.bloomFilterOffset = try r.i64(f)
+            case 15 where f.type == .i32: m.bloomFilterLength = Int(try r.i32(f))
             default: try r.skip(f.type)
             }
         }

@@ -27,6 +27,8 @@ public final class ParquetFileReader: Sendable {
     public let schema: Schema
     public let options: ParquetReadOptions
     let plans: [ColumnPlan]
+    /// The footer's length in bytes.
+    let footerLength: Int
     /// The leaf columns the projection needs.
     let neededColumns: [Int]
 
@@ -59,6 +61,7 @@ public final class ParquetFileReader: Sendable {
             throw ParquetError(.limitExceeded("footer of \(footerLength) bytes; maximumFooterBytes is \(options.maximumFooterBytes)"))
         }
         let footerStart = size - 8 - footerLength
+        self.footerLength = footerLength
         let metadata = try buffer.withUnsafeBytes { (bytes) throws(ParquetError) in
             do throws(ParquetError) {
                 return try ParquetFileMetadata(thrift: UnsafeRawBufferPointer(rebasing: bytes[footerStart..<(size - 8)]))
@@ -127,6 +130,16 @@ public final class ParquetFileReader: Sendable {
             }
         }
         return (fields, plans)
+    }
+
+    /// Whether the file comes from parquet-mr before 1.2.9 (or an unversioned parquet-mr), whose
+    /// chunk sizes may leave out up to 100 bytes of the dictionary page header.
+    static func writtenByOldParquetMR(metadata: ParquetFileMetadata) -> Bool {
+        guard let createdBy = metadata.createdBy, createdBy.hasPrefix("parquet-mr") else { return false }
+        let words = createdBy.split(separator: " ")
+        guard let at = words.firstIndex(of: "version"), at + 1 < words.count else { return true }
+        let numbers = words[at + 1].prefix { $0.isNumber || $0 == "." }.split(separator: ".").compactMap { Int($0) }
+        return numbers.lexicographicallyPrecedes([1, 2, 9])
     }
 
     /// The number of row groups.
@@ -199,7 +212,9 @@ public final class ParquetFileReader: Sendable {
             large = value == .largeUtf8 || value == .largeBinary
         default: break
         }
-        let decoder = ColumnChunkDecoder(descriptor: descriptor, options: options, largeOffsets: large, keepDictionary: keepDictionary)
+        var decoder = ColumnChunkDecoder(descriptor: descriptor, options: options, largeOffsets: large, keepDictionary: keepDictionary)
+        decoder.dataEnd = file.count - 8 - footerLength
+        if Self.writtenByOldParquetMR(metadata: self.metadata) { decoder.chunkSlack = 100 }
         return try file.withUnsafeBytes { (bytes) throws(ParquetError) in try decoder.decode(file: bytes, metadata: metadata) }
     }
 
