@@ -160,49 +160,81 @@ struct LevelAssembler {
     /// Places the dense values into the leaf's slots: a slot whose definition level is the
     /// column's maximum takes the next value; the others are null (or zero when not nullable).
     private func scatter(_ dense: DenseArrowValues, plan: ColumnPlan.Leaf, type: DataType, maxDefinition: Int) throws(ParquetError) -> ArrayData {
-        // Which slots hold a value, and which are valid.
-        var present = Vec64<UInt8>()
-        var validity = Vec64<UInt8>()
+        // Which slots hold a value (`present`) and which are valid, as 64-bit words of bits.
+        var present = Vec64<UInt64>()
+        var validity = Vec64<UInt64>()
         var nulls = 0
         var slots = 0
         var presentCount = 0
-        let allPresent: Bool
         let chunk = chunks[plan.column]!
         if chunk.definitionLevels.isEmpty && chunk.repetitionLevels.isEmpty {
             slots = chunk.levelCount
             presentCount = slots
-            allPresent = true
+        } else if chunk.repetitionLevels.isEmpty && plan.slotDefinition == 0 {
+            // A flat column: every entry is a slot.
+            slots = chunk.levelCount
+            present = Vec64<UInt64>(zeroedCount: (slots + 63) / 64)
+            let sameBits = !plan.nullable || plan.definitionLevel == maxDefinition
+            if !sameBits { validity = Vec64<UInt64>(zeroedCount: (slots + 63) / 64) }
+            let full = UInt16(maxDefinition), valid = UInt16(plan.definitionLevel)
+            chunk.definitionLevels.withUnsafeBufferPointer { def in
+                present.withUnsafeMutableBufferPointer { p in
+                    validity.withUnsafeMutableBufferPointer { v in
+                        var word = 0
+                        var i = 0
+                        while i < slots {
+                            let n = Swift.min(64, slots - i)
+                            var bits: UInt64 = 0, validBits: UInt64 = 0
+                            for b in 0..<n {
+                                let d = def[i + b]
+                                bits |= UInt64(d == full ? 1 : 0) << UInt64(b)
+                                validBits |= UInt64(d >= valid ? 1 : 0) << UInt64(b)
+                            }
+                            p[word] = bits
+                            presentCount += bits.nonzeroBitCount
+                            if !sameBits {
+                                v[word] = validBits
+                                nulls += n - validBits.nonzeroBitCount
+                            }
+                            word += 1
+                            i += n
+                        }
+                    }
+                }
+            }
+            if plan.nullable && sameBits {
+                validity = present
+                nulls = slots - presentCount
+            }
         } else {
             slots = forEachSlot(column: plan.column, slotRepetition: plan.slotRepetition, slotDefinition: plan.slotDefinition) { _, _ in }
-            present = Vec64<UInt8>(zeroedCount: (slots + 7) / 8)
-            if plan.nullable { validity = Vec64<UInt8>(zeroedCount: (slots + 7) / 8) }
+            present = Vec64<UInt64>(zeroedCount: (slots + 63) / 64)
+            if plan.nullable { validity = Vec64<UInt64>(zeroedCount: (slots + 63) / 64) }
             var i = 0
             let nullable = plan.nullable
             present.withUnsafeMutableBufferPointer { p in
                 validity.withUnsafeMutableBufferPointer { v in
                     _ = forEachSlot(column: plan.column, slotRepetition: plan.slotRepetition, slotDefinition: plan.slotDefinition) { _, d in
-                        if d == maxDefinition { p[i >> 3] |= 1 << UInt8(i & 7); presentCount += 1 }
+                        if d == maxDefinition { p[i >> 6] |= 1 << UInt64(i & 63); presentCount += 1 }
                         if nullable {
-                            if d >= plan.definitionLevel { v[i >> 3] |= 1 << UInt8(i & 7) } else { nulls += 1 }
+                            if d >= plan.definitionLevel { v[i >> 6] |= 1 << UInt64(i & 63) } else { nulls += 1 }
                         }
                         i += 1
                     }
                 }
             }
-            allPresent = presentCount == slots
         }
         guard presentCount == dense.count else {
             throw ParquetError(.corruptPage("\(presentCount) defined slots but \(dense.count) values"))
         }
         let validityBuffer: Buffer? = nulls == 0 ? nil : validity.freeze()
-        if allPresent {
+        if presentCount == slots {
             var array = try denseArray(dense, type: type)
             if validityBuffer != nil {
                 array = ArrayData(type: type, length: array.length, validity: validityBuffer, buffers: array.buffers, nullCount: nulls)
             }
             return array
         }
-        let isPresent: (Int) -> Bool = { i in present[i >> 3] & (1 << UInt8(i & 7)) != 0 }
         switch dense.storage {
         case .none:
             return ArrayData(type: type, length: slots)
@@ -211,15 +243,23 @@ struct LevelAssembler {
             buffer.withUnsafeBytes { source in
                 out.withUnsafeMutableBufferPointer { target in
                     guard let t = UnsafeMutableRawPointer(target.baseAddress), let s = source.baseAddress else { return }
-                    var k = 0
                     present.withUnsafeBufferPointer { p in
-                        for i in 0..<slots where p[i >> 3] & (1 << UInt8(i & 7)) != 0 {
-                            switch width {
-                            case 4: t.storeBytes(of: s.loadUnaligned(fromByteOffset: k * 4, as: UInt32.self), toByteOffset: i * 4, as: UInt32.self)
-                            case 8: t.storeBytes(of: s.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self), toByteOffset: i * 8, as: UInt64.self)
-                            default: (t + i * width).copyMemory(from: s + k * width, byteCount: width)
+                        switch width {
+                        case 1: Self.scatterFixed(s, t, p, slots: slots, as: UInt8.self)
+                        case 2: Self.scatterFixed(s, t, p, slots: slots, as: UInt16.self)
+                        case 4: Self.scatterFixed(s, t, p, slots: slots, as: UInt32.self)
+                        case 8: Self.scatterFixed(s, t, p, slots: slots, as: UInt64.self)
+                        default:
+                            var k = 0
+                            for w in 0..<p.count {
+                                var bits = p[w]
+                                while bits != 0 {
+                                    let i = w << 6 | bits.trailingZeroBitCount
+                                    (t + i * width).copyMemory(from: s + k * width, byteCount: width)
+                                    k += 1
+                                    bits &= bits &- 1
+                                }
                             }
-                            k += 1
                         }
                     }
                 }
@@ -229,10 +269,17 @@ struct LevelAssembler {
             var out = Vec64<UInt8>(zeroedCount: (slots + 7) / 8)
             buffer.withUnsafeBytes { source in
                 out.withUnsafeMutableBufferPointer { target in
-                    var k = 0
-                    for i in 0..<slots where isPresent(i) {
-                        if source[k >> 3] & (1 << UInt8(k & 7)) != 0 { target[i >> 3] |= 1 << UInt8(i & 7) }
-                        k += 1
+                    present.withUnsafeBufferPointer { p in
+                        var k = 0
+                        for w in 0..<p.count {
+                            var bits = p[w]
+                            while bits != 0 {
+                                let i = w << 6 | bits.trailingZeroBitCount
+                                if source[k >> 3] & (1 << UInt8(k & 7)) != 0 { target[i >> 3] |= 1 << UInt8(i & 7) }
+                                k += 1
+                                bits &= bits &- 1
+                            }
+                        }
                     }
                 }
             }
@@ -248,7 +295,29 @@ struct LevelAssembler {
         }
     }
 
-    private func spreadOffsets<O: FixedWidthInteger & BitwiseCopyable>(_ offsets: Buffer, slots: Int, present: Vec64<UInt8>, as: O.Type) -> Buffer {
+    /// Copies consecutive values to the set bits' positions: whole words of present slots as one
+    /// block copy, sparse words bit by bit.
+    private static func scatterFixed<T: BitwiseCopyable>(_ source: UnsafeRawPointer, _ target: UnsafeMutableRawPointer,
+                                                         _ present: UnsafeBufferPointer<UInt64>, slots: Int, as: T.Type) {
+        let s = source.assumingMemoryBound(to: T.self)
+        let t = target.assumingMemoryBound(to: T.self)
+        var k = 0
+        for w in 0..<present.count {
+            var bits = present[w]
+            if bits == ~0 {
+                (t + (w << 6)).update(from: s + k, count: 64)
+                k += 64
+                continue
+            }
+            while bits != 0 {
+                t[w << 6 | bits.trailingZeroBitCount] = s[k]
+                k += 1
+                bits &= bits &- 1
+            }
+        }
+    }
+
+    private func spreadOffsets<O: FixedWidthInteger & BitwiseCopyable>(_ offsets: Buffer, slots: Int, present: Vec64<UInt64>, as: O.Type) -> Buffer {
         var out = Vec64<O>()
         offsets.withUnsafeBytes { raw in
             let source = raw.bindMemory(to: O.self)
@@ -258,7 +327,7 @@ struct LevelAssembler {
                     var current = source[0]
                     target[0] = current
                     for i in 0..<slots {
-                        if p[i >> 3] & (1 << UInt8(i & 7)) != 0 {
+                        if p[i >> 6] & (1 << UInt64(i & 63)) != 0 {
                             k += 1
                             current = source[k]
                         }
