@@ -107,12 +107,14 @@ import Vec64
         }
         let dictionary = values(offsets: offsets.array, data: data.array).map { String(decoding: $0, as: UTF8.self) }
         try Fixtures.dictionaryIndicesV1.withUnsafeBytes { (raw) throws in
-            let bitWidth = Int(raw[0])
-            var decoder = try RLEBitPackedHybridDecoder(bytes: UnsafeRawBufferPointer(rebasing: raw[1...]), bitWidth: bitWidth)
+            var decoder = try RLEBitPackedHybridDecoder.dictionaryIndices(raw)
+            #expect(decoder.bitWidth == 3)
+            #expect(throws: ParquetError.self) { _ = try RLEBitPackedHybridDecoder.dictionaryIndices(UnsafeRawBufferPointer(rebasing: raw[0..<0])) }
             var indices = Vec64<Int32>()
             try decoder.decode(count: 600, appendingTo: &indices)
             try indices.withUnsafeBufferPointer { try DictionaryIndices.check($0, dictionaryCount: dictionary.count) }
             #expect(indices.array.map { dictionary[Int($0)] } == Self.dictionaryValues)
+            #expect(decoder.bytesConsumed == raw.count - 1)
         }
     }
 }
