@@ -94,6 +94,12 @@ import Vec64
             }
             if case .corruptPage(let why)? = error?.kind { #expect(why.contains("index \(maximum)")) } else { Issue.record("wrong error") }
         }
+        for bad: [Int32] in [[0, -1, 2], [Int32.min], [5, 1000]] {
+            bad.withUnsafeBufferPointer { p in
+                _ = #expect(throws: ParquetError.self) { try DictionaryIndices.check(p, dictionaryCount: 1000) }
+            }
+        }
+        try [Int32]([0, 999]).withUnsafeBufferPointer { try DictionaryIndices.check($0, dictionaryCount: 1000) }
         // A bit width wider than the output type is corrupt, not truncation.
         try indexBytes.withUnsafeBytes { raw in
             var decoder = try RLEBitPackedHybridDecoder(bytes: raw, bitWidth: 10)

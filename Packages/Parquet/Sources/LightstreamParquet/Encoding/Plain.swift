@@ -114,7 +114,7 @@ enum PlainBoolean {
     /// - Throws: `.truncated` when `bytes` holds fewer than `count` bits.
     static func decode(_ bytes: UnsafeRawBufferPointer, count: Int, into bits: inout Vec64<UInt8>, at bitOffset: Int) throws(ParquetError) -> Int {
         guard count >= 0, count <= Int.max - 7, (count + 7) / 8 <= bytes.count else {
-            throw ParquetError(.truncated("PLAIN BOOLEAN: \(count) values need \((count / 8) + 1) bytes, \(bytes.count) left"))
+            throw ParquetError(.truncated("PLAIN BOOLEAN: \(count) values need \(count / 8 + (count % 8 == 0 ? 0 : 1)) bytes, \(bytes.count) left"))
         }
         guard count > 0 else { return 0 }
         BitPacking.copyBits(from: bytes.baseAddress!, byteCount: bytes.count, sourceBit: 0, count: count, into: &bits, at: bitOffset)

@@ -58,6 +58,21 @@ struct RLEBitPackedHybridDecoder {
         return (UnsafeRawBufferPointer(rebasing: bytes[4 ..< 4 + length]), 4 + length)
     }
 
+    /// A decoder of an RLE_DICTIONARY (or PLAIN_DICTIONARY) data page's values: one byte of bit
+    /// width (at most 32), then the runs of indices (no length prefix).
+    ///
+    /// - Throws: `.truncated` for an empty page, `.corruptPage` for a width above 32.
+    static func dictionaryIndices(_ bytes: UnsafeRawBufferPointer) throws(ParquetError) -> RLEBitPackedHybridDecoder {
+        guard bytes.count >= 1 else {
+            throw ParquetError(.truncated("dictionary indices: the bit width byte is missing"))
+        }
+        let bitWidth = Int(bytes.load(as: UInt8.self))
+        guard bitWidth <= 32 else {
+            throw ParquetError(.corruptPage("dictionary index bit width \(bitWidth) exceeds 32"))
+        }
+        return try RLEBitPackedHybridDecoder(bytes: UnsafeRawBufferPointer(rebasing: bytes[1...]), bitWidth: bitWidth)
+    }
+
     /// The bytes read so far: the end of the last run header and run data started.
     var bytesConsumed: Int { position }
 
@@ -211,7 +226,8 @@ enum DictionaryIndices {
     ///
     /// - Throws: `.corruptPage` naming the first index out of range and its position.
     static func check(_ indices: UnsafeBufferPointer<Int32>, dictionaryCount: Int) throws(ParquetError) {
-        let limit = UInt32(clamping: dictionaryCount)
+        // Negative indices are >= 2^31 as UInt32, so they fail against any limit up to 2^31.
+        let limit = UInt32(Swift.max(0, Swift.min(dictionaryCount, 1 << 31)))
         // A branch-free reduction first; the slow search only runs on bad input.
         var bad: UInt32 = 0
         for index in indices {

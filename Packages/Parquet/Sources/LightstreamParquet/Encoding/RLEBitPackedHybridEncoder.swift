@@ -95,11 +95,17 @@ struct RLEBitPackedHybridEncoder {
     /// Writes the current repeat as an RLE run.
     private mutating func flushRepeatedRun() {
         closeLiteralRun()
-        Varint.append(UInt64(repeatCount) << 1, to: &bytes)
-        var v = repeatedValue
-        for _ in 0..<((bitWidth + 7) / 8) {
-            bytes.append(UInt8(truncatingIfNeeded: v))
-            v >>= 8
+        // Runs are at most 2^31 - 1 long (the spec's limit); longer repeats take several.
+        var left = repeatCount
+        while left > 0 {
+            let length = Swift.min(left, Int(Int32.max))
+            Varint.append(UInt64(length) << 1, to: &bytes)
+            var v = repeatedValue
+            for _ in 0..<((bitWidth + 7) / 8) {
+                bytes.append(UInt8(truncatingIfNeeded: v))
+                v >>= 8
+            }
+            left -= length
         }
         repeatCount = 0
     }
