@@ -69,6 +69,9 @@ struct ColumnChunkDecoder {
             throw ParquetError(.corruptMetadata("column chunk at \(start) of \(length) bytes lies outside the file of \(file.count) bytes"))
         }
         guard metadata.valueCount >= 0 else { throw ParquetError(.corruptMetadata("chunk num_values \(metadata.valueCount)")) }
+        guard metadata.valueCount <= Int64(options.maximumChunkValues) else {
+            throw ParquetError(.limitExceeded("column chunk of \(metadata.valueCount) values; maximumChunkValues is \(options.maximumChunkValues)"))
+        }
         let end = min(Int(start + length) + chunkSlack, max(dataEnd, Int(start + length)))
         var position = Int(start)
 

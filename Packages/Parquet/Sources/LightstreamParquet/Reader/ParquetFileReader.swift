@@ -215,7 +215,48 @@ public final class ParquetFileReader: Sendable {
         var decoder = ColumnChunkDecoder(descriptor: descriptor, options: options, largeOffsets: large, keepDictionary: keepDictionary)
         decoder.dataEnd = file.count - 8 - footerLength
         if Self.writtenByOldParquetMR(metadata: self.metadata) { decoder.chunkSlack = 100 }
-        return try file.withUnsafeBytes { (bytes) throws(ParquetError) in try decoder.decode(file: bytes, metadata: metadata) }
+        do throws(ParquetError) {
+            return try file.withUnsafeBytes { (bytes) throws(ParquetError) in try decoder.decode(file: bytes, metadata: metadata) }
+        } catch {
+            throw error.located(rowGroup: groupIndex, column: descriptor.dottedPath)
+        }
+    }
+
+    /// The page locations of a column chunk, when the writer stored an offset index.
+    public func offsetIndex(rowGroup: Int, column: Int) throws(ParquetError) -> ParquetOffsetIndex? {
+        let chunk = try columnChunk(rowGroup, column)
+        guard let offset = chunk.offsetIndexOffset, let length = chunk.offsetIndexLength else { return nil }
+        return try withIndexBytes(offset, length, rowGroup, column) { (bytes) throws(ParquetError) in try ParquetOffsetIndex(thrift: bytes) }
+    }
+
+    /// The per-page statistics of a column chunk, when the writer stored a column index.
+    public func columnIndex(rowGroup: Int, column: Int) throws(ParquetError) -> ParquetColumnIndex? {
+        let chunk = try columnChunk(rowGroup, column)
+        guard let offset = chunk.columnIndexOffset, let length = chunk.columnIndexLength else { return nil }
+        return try withIndexBytes(offset, length, rowGroup, column) { (bytes) throws(ParquetError) in try ParquetColumnIndex(thrift: bytes) }
+    }
+
+    private func columnChunk(_ rowGroup: Int, _ column: Int) throws(ParquetError) -> ParquetColumnChunk {
+        guard metadata.rowGroups.indices.contains(rowGroup), parquetSchema.columns.indices.contains(column) else {
+            throw ParquetError(.notFound("column \(column) of row group \(rowGroup)"))
+        }
+        return metadata.rowGroups[rowGroup].columns[column]
+    }
+
+    private func withIndexBytes<T>(_ offset: Int64, _ length: Int, _ rowGroup: Int, _ column: Int,
+                                   _ body: (UnsafeRawBufferPointer) throws(ParquetError) -> T) throws(ParquetError) -> T {
+        let path = parquetSchema.columns[column].dottedPath
+        guard offset >= 4, length >= 0, offset <= Int64(file.count), Int64(length) <= Int64(file.count) - offset else {
+            throw ParquetError(.corruptMetadata("page index at \(offset) of \(length) bytes lies outside the file"),
+                               rowGroup: rowGroup, column: path)
+        }
+        do throws(ParquetError) {
+            return try file.withUnsafeBytes { (bytes) throws(ParquetError) in
+                try body(UnsafeRawBufferPointer(rebasing: bytes[Int(offset)..<(Int(offset) + length)]))
+            }
+        } catch {
+            throw error.located(rowGroup: rowGroup, column: path, offset: Int(offset))
+        }
     }
 
     /// Reads every selected row group into one table (one batch per row group).

@@ -27,6 +27,9 @@ public struct ParquetReadOptions: Sendable {
     /// The most values (levels) one page may announce; bounds the level buffers a tiny RLE run
     /// could otherwise ask for.
     public var maximumPageValues = 1 << 26
+    /// The most values (levels) one column chunk may announce: bounds what a small file of many
+    /// tiny run-length pages can make the reader allocate for one column.
+    public var maximumChunkValues = 1 << 28
 
     public init() {}
 }
