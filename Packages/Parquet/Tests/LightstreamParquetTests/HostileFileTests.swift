@@ -178,3 +178,22 @@ struct HostileFileTests {
         }
     }
 }
+
+/// Crashes found by the hostile-input tests and the fuzzer, kept as regressions.
+@Suite("Hostile Parquet regressions")
+struct HostileRegressionTests {
+    /// A root schema element (no type) with a negative num_children trapped on `0..<childCount`.
+    @Test func negativeChildCountOfTheRoot() throws {
+        for count in [-1, Int(Int32.min)] {
+            let error = #expect(throws: ParquetError.self) {
+                try ParquetSchema(elements: [ParquetSchemaElement(name: "schema", childCount: count)])
+            }
+            #expect(error?.kind.name == "invalidSchema")
+            // Of a group below the root: a leaf without a type, also an error.
+            #expect(throws: ParquetError.self) {
+                try ParquetSchema(elements: [ParquetSchemaElement(name: "schema", childCount: 1),
+                                             ParquetSchemaElement(name: "g", repetition: .optional, childCount: count)])
+            }
+        }
+    }
+}

@@ -76,6 +76,9 @@ public struct ParquetSchema: Sendable {
             let repetitionLevel = parentRepetition + (repetition == .repeated ? 1 : 0)
             let nodePath = isRoot ? [] : path + [element.name]
             let childCount = element.childCount ?? 0
+            guard childCount >= 0 else {
+                throw ParquetError(.invalidSchema("\(isRoot ? "the root" : nodePath.joined(separator: ".")) claims \(childCount) children"))
+            }
             if childCount > 0 || (isRoot && element.type == nil) {
                 guard childCount <= elements.count - position else {
                     throw ParquetError(.invalidSchema("\(element.name) claims \(childCount) children, \(elements.count - position) elements left"))
