@@ -63,7 +63,8 @@ struct HostileFileTests {
                 for width in [1, 5, 17] where cut + width <= footerStart {
                     var shorter = file
                     shorter.removeSubrange(cut..<(cut + width))
-                    _ = readError(shorter, tightOptions(), "removed \(width) at \(cut)")
+                    // Usually an error; a cut inside run-length pairs can leave other valid values.
+                    _ = readParquet(shorter, tightOptions(), "removed \(width) at \(cut)")
                 }
             }
         }
@@ -150,8 +151,8 @@ struct HostileFileTests {
         // The row group's row count differs from the column's.
         #expect(readError(TinyParquet(rowCount: 5).bytes, tightOptions())?.kind.name == "corruptPage")
         #expect(readError(TinyParquet(rowCount: 1 << 40).bytes, tightOptions()) != nil)
-        // A chunk of two data pages whose metadata counts one.
-        #expect(readError(TinyParquet(chunkValueCount: 6, extraDataPages: 1).bytes, tightOptions()) != nil)
+        // A chunk of two data pages whose metadata counts one: reading stops at the count.
+        #expect(try readParquet(TinyParquet(chunkValueCount: 6, extraDataPages: 1).bytes, tightOptions()).get().rowCount == 6)
         #expect(try readParquet(TinyParquet(rowCount: 12, extraDataPages: 1).bytes, tightOptions()).get().rowCount == 12)
     }
 

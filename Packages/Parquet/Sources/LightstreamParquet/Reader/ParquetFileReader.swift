@@ -215,7 +215,13 @@ public final class ParquetFileReader: Sendable {
         var decoder = ColumnChunkDecoder(descriptor: descriptor, options: options, largeOffsets: large, keepDictionary: keepDictionary)
         decoder.dataEnd = file.count - 8 - footerLength
         if Self.writtenByOldParquetMR(metadata: self.metadata) { decoder.chunkSlack = 100 }
-        return try file.withUnsafeBytes { (bytes) throws(ParquetError) in try decoder.decode(file: bytes, metadata: metadata) }
+        return try file.withUnsafeBytes { (bytes) throws(ParquetError) in
+            do throws(ParquetError) {
+                return try decoder.decode(file: bytes, metadata: metadata)
+            } catch {
+                throw error.located(column: descriptor.dottedPath)
+            }
+        }
     }
 
     /// Reads every selected row group into one table (one batch per row group).
