@@ -197,4 +197,18 @@ struct HostileRegressionTests {
             }
         }
     }
+
+    /// fuzz-parquet crash-4695ed84...: the root claims 2 children with 2 elements left, but its
+    /// first child is a group that takes the second as its own, so the second child of the root
+    /// indexed past the elements.
+    @Test func siblingsClaimingMoreElementsThanLeft() {
+        let elements = [
+            ParquetSchemaElement(name: "schema", childCount: 2),
+            ParquetSchemaElement(name: "g", repetition: .optional, childCount: 1),
+            ParquetSchemaElement(name: "x", type: .int32, repetition: .optional),
+        ]
+        let error = #expect(throws: ParquetError.self) { try ParquetSchema(elements: elements) }
+        #expect(error?.kind.name == "invalidSchema")
+        #expect(throws: Never.self) { try ParquetSchema(elements: [elements[0]] + [elements[2], elements[2]]) }
+    }
 }

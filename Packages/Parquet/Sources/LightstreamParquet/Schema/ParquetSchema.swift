@@ -69,6 +69,11 @@ public struct ParquetSchema: Sendable {
             guard depth <= Self.maximumDepth else {
                 throw ParquetError(.invalidSchema("schema nested deeper than \(Self.maximumDepth)"))
             }
+            // A group's children counts are checked against the elements left when it starts, but
+            // an earlier sibling's own children may use up the rest.
+            guard position < elements.count else {
+                throw ParquetError(.invalidSchema("the schema's groups claim more children than its \(elements.count) elements"))
+            }
             let element = elements[position]
             position += 1
             let repetition = isRoot ? ParquetRepetition.required : (element.repetition ?? .required)
