@@ -69,6 +69,11 @@ public struct ParquetSchema: Sendable {
             guard depth <= Self.maximumDepth else {
                 throw ParquetError(.invalidSchema("schema nested deeper than \(Self.maximumDepth)"))
             }
+            // A group's children counts are checked against the elements left when it starts, but
+            // an earlier sibling's own children may use up the rest.
+            guard position < elements.count else {
+                throw ParquetError(.invalidSchema("the schema's groups claim more children than its \(elements.count) elements"))
+            }
             let element = elements[position]
             position += 1
             let repetition = isRoot ? ParquetRepetition.required : (element.repetition ?? .required)
@@ -76,6 +81,9 @@ public struct ParquetSchema: Sendable {
             let repetitionLevel = parentRepetition + (repetition == .repeated ? 1 : 0)
             let nodePath = isRoot ? [] : path + [element.name]
             let childCount = element.childCount ?? 0
+            guard childCount >= 0 else {
+                throw ParquetError(.invalidSchema("\(isRoot ? "the root" : nodePath.joined(separator: ".")) claims \(childCount) children"))
+            }
             if childCount > 0 || (isRoot && element.type == nil) {
                 guard childCount <= elements.count - position else {
                     throw ParquetError(.invalidSchema("\(element.name) claims \(childCount) children, \(elements.count - position) elements left"))
