@@ -72,7 +72,8 @@ enum PhysicalConversion {
         return out.freeze()
     }
 
-    /// INT96 timestamps: 8 bytes of nanoseconds in the day, then 4 bytes of Julian day.
+    /// INT96 timestamps: 8 bytes of nanoseconds in the day, then 4 bytes of Julian day (unsigned,
+    /// wrapping on overflow exactly as Arrow C++ computes it).
     private static func int96ToNanoseconds(_ data: Vec64<UInt8>, _ count: Int) -> Buffer {
         var out = Vec64<Int64>()
         data.withUnsafeBufferPointer { raw in
@@ -80,7 +81,7 @@ enum PhysicalConversion {
             out.appendUninitialized(count: count) { target in
                 for i in 0..<count {
                     let nanos = Int64(littleEndian: base.loadUnaligned(fromByteOffset: i * 12, as: Int64.self))
-                    let julian = Int64(Int32(littleEndian: base.loadUnaligned(fromByteOffset: i * 12 + 8, as: Int32.self)))
+                    let julian = Int64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: i * 12 + 8, as: UInt32.self)))
                     target[i] = (julian &- 2_440_588) &* 86_400_000_000_000 &+ nanos
                 }
             }
