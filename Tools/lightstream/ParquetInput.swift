@@ -68,7 +68,9 @@ struct ParquetArguments: ParsableArguments {
 struct FileParquetError: Error, CustomStringConvertible {
     var path: String
     var error: ParquetError
-    var description: String { "\(ArrowIO.displayName(path)): \(error.description)" }
+    /// What the CLI adds: the columns there are, a likely cause.
+    var hint: String?
+    var description: String { "\(ArrowIO.displayName(path)): \(error.description)" + (hint.map { "; " + $0 } ?? "") }
 }
 
 enum ParquetInput {
@@ -85,8 +87,12 @@ enum ParquetInput {
                let all = try? ParquetFileReader(buffer: bytes, options: ParquetReadOptions()) {
                 let names = all.schema.fields.map(\.name)
                 let leaves = all.parquetSchema.columns.map(\.dottedPath).filter { !names.contains($0) }
-                throw CLIError("\(ArrowIO.displayName(path)): \(error.description); the columns are \(names.joined(separator: ", "))"
-                               + (leaves.isEmpty ? "" : " (leaves: \(leaves.joined(separator: ", ")))"))
+                throw FileParquetError(path: path, error: error, hint: "the columns are \(names.joined(separator: ", "))"
+                                       + (leaves.isEmpty ? "" : " (leaves: \(leaves.joined(separator: ", ")))"))
+            }
+            if case .notParquet = error.kind, bytes.count >= 4, bytes.slice(0..<4).array == Array("PAR1".utf8) {
+                throw FileParquetError(path: path, error: error, hint: "it starts with PAR1 but does not end with "
+                                       + "its footer and PAR1, so it is probably truncated (\(bytes.count) bytes)")
             }
             throw FileParquetError(path: path, error: error)
         }
@@ -147,26 +153,53 @@ enum ParquetInput {
 
 /// A Parquet file read batch by batch through ``ParquetFileReader/batches()``: one row group is
 /// decoded at a time, so memory stays bounded by the largest row group.
+/// Its byte counts (for the progress line and the summary) are those of the column chunks read:
+/// a row group's chunks count once its first batch is out.
 struct ParquetBatchInput: BatchInput {
     let path: String
     let reader: ParquetFileReader
     private var iterator: ParquetBatchIterator
+    /// The first row and the compressed bytes of the needed column chunks of each selected row group.
+    private let groups: [(firstRow: Int, bytes: Int)]
+    private var rows = 0
 
     init(path: String, options: ParquetReadOptions) throws {
         self.path = path
-        reader = try ParquetInput.open(path, options: options)
+        let reader = try ParquetInput.open(path, options: options)
+        self.reader = reader
         iterator = reader.batches()
+        let wanted = Set(reader.parquetSchema.columns.indices.filter { reader.plansColumn($0) })
+        var firstRow = 0
+        var groups: [(firstRow: Int, bytes: Int)] = []
+        for index in reader.options.rowGroups ?? Array(reader.metadata.rowGroups.indices) {
+            let group = reader.metadata.rowGroups[index]
+            let bytes = group.columns.indices.filter(wanted.contains).reduce(0) { $0 + Int(group.columns[$1].metadata?.totalCompressedSize ?? 0) }
+            groups.append((firstRow, bytes))
+            firstRow += Int(group.rowCount)
+        }
+        self.groups = groups
     }
 
     var schema: Schema? { reader.schema }
-    var bytesRead: Int? { nil }
-    var totalBytes: Int? { nil }
+    var bytesRead: Int? { groups.lazy.filter { $0.firstRow < rows }.reduce(0) { $0 + $1.bytes } }
+    var totalBytes: Int? { groups.reduce(0) { $0 + $1.bytes } }
 
     mutating func next() throws -> RecordBatch? {
         do {
-            return try iterator.next()
+            let batch = try iterator.next()
+            rows += batch?.length ?? 0
+            return batch
         } catch {
             throw FileParquetError(path: path, error: error)
         }
+    }
+}
+
+extension ParquetFileReader {
+    /// Whether the projection reads leaf column `index` (its dotted path is a field's or under a kept one).
+    func plansColumn(_ index: Int) -> Bool {
+        guard let names = options.columns else { return true }
+        let column = parquetSchema.columns[index]
+        return names.contains { column.path.first == $0 || column.dottedPath == $0 || column.dottedPath.hasPrefix($0 + ".") }
     }
 }

@@ -143,7 +143,8 @@ struct ParquetMetaSummary {
                 for _ in 0..<children where position < elements.count { walk(depth: depth + 1, isRoot: false) }
                 lines.append("\(indent)}")
             } else {
-                lines.append("\(indent)\(repetition) \(Self.physicalName(element).lowercased())\(id) \(element.name)\(note);")
+                let type = element.type == .byteArray ? "binary" : Self.physicalName(element).lowercased()
+                lines.append("\(indent)\(repetition) \(type)\(id) \(element.name)\(note);")
             }
         }
         walk(depth: 0, isRoot: true)
@@ -158,15 +159,11 @@ struct ParquetMetaSummary {
         }
     }
 
-    /// The physical type, with the width of a FIXED_LEN_BYTE_ARRAY; BYTE_ARRAY reads "binary" in
-    /// the tree (lowercased), as in pyarrow.
+    /// The physical type, with the width of a FIXED_LEN_BYTE_ARRAY (the tree lowercases it and
+    /// calls BYTE_ARRAY "binary", as pyarrow does).
     static func physicalName(_ element: ParquetSchemaElement) -> String {
         guard let type = element.type else { return "group" }
-        switch type {
-        case .byteArray: return "BINARY"
-        case .fixedLenByteArray: return "FIXED_LEN_BYTE_ARRAY(\(element.typeLength ?? 0))"
-        default: return type.description
-        }
+        return type == .fixedLenByteArray ? "FIXED_LEN_BYTE_ARRAY(\(element.typeLength ?? 0))" : type.description
     }
 
     /// The logical type as pyarrow names it, else the converted type, else nil.
