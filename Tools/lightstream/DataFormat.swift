@@ -86,7 +86,7 @@ enum DataFormat: String, CaseIterable, ExpressibleByArgument {
             format = known
         }
         if format == .parquet {
-            throw CLIError("cannot write \(path == "-" ? "standard output" : path): writing Parquet is not supported yet (Parquet can be read: convert it to \(extensionList))")
+            throw CLIError("cannot write \(path == "-" ? "standard output" : path): writing Parquet is not supported yet, only reading it; write one of \(extensionList)")
         }
         return format
     }
