@@ -26,8 +26,8 @@ struct CLIParquetTests {
 
     /// Corpus files whose conversion to an IPC file pyarrow must find equal to its own read:
     /// flat and nested, every codec the reader has, both data page versions, delta and dictionary
-    /// encodings, decimals, float16 and NaN. Left out: int96_from_spark.parquet, whose year-290000
-    /// value overflows 64-bit nanoseconds and wraps differently from pyarrow's (a reader matter).
+    /// encodings, decimals, float16, INT96 (including a year-290000 value that wraps as in
+    /// pyarrow) and NaN.
     static let converted = [
         "alltypes_plain.parquet", "alltypes_plain.snappy.parquet", "alltypes_dictionary.parquet",
         "alltypes_tiny_pages.parquet", "datapage_v2.snappy.parquet", "nested_lists.snappy.parquet",
@@ -38,6 +38,7 @@ struct CLIParquetTests {
         "floating_orders_nan_count.parquet",
         "lz4_raw_compressed.parquet", "hadoop_lz4_compressed.parquet", "data_index_bloom_encoding_stats.parquet",
         "byte_stream_split.zstd.parquet", "rle_boolean_encoding.parquet", "concatenated_gzip_members.parquet",
+        "int96_from_spark.parquet",
     ]
 
     /// pyarrow's answer to whether the IPC file `arrow` holds what it reads from the Parquet file
