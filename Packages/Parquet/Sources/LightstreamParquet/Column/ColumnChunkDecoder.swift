@@ -117,6 +117,13 @@ struct ColumnChunkDecoder {
                 case .dataPage:
                     guard let info = header.dataPage else { throw ParquetError(.corruptPage("data page without its header")) }
                     try checkPageValues(info.valueCount, chunk.levelCount, expected)
+                    if descriptor.maxRepetitionLevel == 0 && descriptor.maxDefinitionLevel == 0 && indices == nil,
+                       try decodePlainInPlace(body, info.encoding, count: info.valueCount, size: header.uncompressedSize,
+                                              decompressor, into: &chunk.values) {
+                        chunk.levelCount += info.valueCount
+                        pageIndex += 1
+                        continue
+                    }
                     scratch.removeAll()
                     try decompressor.decompress(body, size: header.uncompressedSize, into: &scratch)
                     try scratch.withUnsafeBufferPointer { (raw) throws(ParquetError) in
@@ -158,7 +165,10 @@ struct ColumnChunkDecoder {
                     }
                     let valueBytes = UnsafeRawBufferPointer(rebasing: body[levelBytes...])
                     let valueSize = header.uncompressedSize - levelBytes
-                    if info.isCompressed && decompressor.compression != .uncompressed {
+                    if indices == nil, info.isCompressed,
+                       try decodePlainInPlace(valueBytes, info.encoding, count: nonNull, size: valueSize, decompressor, into: &chunk.values) {
+                        // Decompressed straight into the column's values.
+                    } else if info.isCompressed && decompressor.compression != .uncompressed {
                         scratch.removeAll()
                         try decompressor.decompress(valueBytes, size: valueSize, into: &scratch)
                         try scratch.withUnsafeBufferPointer { (raw) throws(ParquetError) in
@@ -192,6 +202,17 @@ struct ColumnChunkDecoder {
         }
         chunk.values.finishOffsets()
         return chunk
+    }
+
+    /// PLAIN fixed-width values whose page holds nothing else are decompressed straight into the
+    /// column's value buffer, saving a copy; false when the page is not of that kind.
+    private func decodePlainInPlace(_ body: UnsafeRawBufferPointer, _ encoding: ParquetEncoding, count: Int, size: Int,
+                                    _ decompressor: PageDecompressor, into values: inout ValueBuffer) throws(ParquetError) -> Bool {
+        guard encoding == .plain, case .fixed(let width) = values.kind, width > 0,
+              count.multipliedReportingOverflow(by: width) == (size, false) else { return false }
+        try decompressor.decompress(body, size: size, into: &values.data)
+        values.count += count
+        return true
     }
 
     private func checkPageValues(_ count: Int, _ sofar: Int, _ expected: Int) throws(ParquetError) {
