@@ -29,6 +29,7 @@ let package = Package(
         .package(path: "../Packages/MMap"),
         .package(path: "../Packages/Streams"),
         .package(path: "../Packages/CSV"),
+        .package(path: "../Packages/Parquet"),
     ],
     targets: [
         .target(name: "CLibFuzzer"),
@@ -51,6 +52,7 @@ let package = Package(
         harness("fuzz-mmap", [vec64, arrow, ipc, .product(name: "LightstreamMMap", package: "MMap")]),
         harness("fuzz-csv", [vec64, arrow, framing, .product(name: "LightstreamCSV", package: "CSV")]),
         harness("fuzz-jsonl", [vec64, arrow, framing, .product(name: "LightstreamCSV", package: "CSV")]),
+        harness("fuzz-parquet", [vec64, arrow, .product(name: "LightstreamParquet", package: "Parquet")]),
     ],
     swiftLanguageModes: [.v6]
 )

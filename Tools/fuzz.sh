@@ -4,14 +4,15 @@
 #   Tools/fuzz.sh TARGET SECONDS [extra libFuzzer flags...]
 #   Tools/fuzz.sh list
 #
-# TARGET is a harness without its `fuzz-` prefix: lz4-frame lz4-raw zstd snappy gzip deflate length-prefixed
-# tlv connection flatbuffers ipc-stream ipc-file mmap csv jsonl.
+# TARGET is a harness without its `fuzz-` prefix: lz4-frame lz4-raw zstd snappy gzip deflate
+# length-prefixed tlv connection flatbuffers ipc-stream ipc-file mmap csv jsonl parquet.
 #
 # 1. Builds the harness (release, -sanitize=fuzzer,address) in Fuzz/.build (incremental; skip with
 #    FUZZ_SKIP_BUILD=1).
 # 2. Seeds the working corpus Fuzz/Corpus/TARGET (not in git) the first time: the harness's own
 #    seeds (compressed samples, framed streams, FlatBuffers cut from the gold files) plus, for the
-#    IPC readers, the gold files and malformed files of ../shared/corpus (LIGHTSTREAM_FUZZ_CORPUS).
+#    IPC readers, the gold files and malformed files of ../shared/corpus (LIGHTSTREAM_FUZZ_CORPUS),
+#    for the Parquet reader the parquet-testing data and bad_data files up to 64 KiB.
 # 3. Runs the harness for SECONDS with -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20, so an
 #    unbounded allocation or a hang is a finding like a crash. Crash, timeout and OOM inputs go to
 #    Fuzz/Regressions/TARGET/ (commit them; the owning package's tests replay them).
@@ -22,7 +23,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-targets="lz4-frame lz4-raw zstd snappy gzip deflate length-prefixed tlv connection flatbuffers ipc-stream ipc-file mmap csv jsonl"
+targets="lz4-frame lz4-raw zstd snappy gzip deflate length-prefixed tlv connection flatbuffers ipc-stream ipc-file mmap csv jsonl parquet"
 if [[ "${1:-}" == "list" ]]; then echo "$targets" | tr ' ' '\n'; exit 0; fi
 if [[ $# -lt 2 ]] || ! [[ " $targets " == *" $1 "* ]] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
     echo "usage: Tools/fuzz.sh TARGET SECONDS [libFuzzer flags...]; TARGET is one of: $targets" >&2
@@ -51,15 +52,16 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 if [[ -z "$(ls -A "$corpus")" ]]; then
     echo "== seeding $corpus" >&2
     LIGHTSTREAM_FUZZ_SEEDS="$corpus" "$binary"
-    copy() { # copy FOLDER PATTERN: files of the shared corpus, renamed by their path
+    copy() { # copy FOLDER PATTERN [SIZE]: files of the shared corpus under SIZE (find -size, 2M by default), renamed by their path
         [[ -d "$corpus_root/$1" ]] || { echo "warning: no $corpus_root/$1" >&2; return; }
-        find "$corpus_root/$1" -type f -name "$2" -size -2M | while read -r file; do
+        find "$corpus_root/$1" -type f -name "$2" -size "-${3:-2M}" | while read -r file; do
             cp "$file" "$corpus/gold-$(echo "${file#"$corpus_root"/}" | tr '/' '_')"
         done
     }
     case "$target" in
         ipc-stream) copy arrow-ipc-stream '*.stream'; copy malformed/ipc-stream '*' ;;
         ipc-file | mmap) copy arrow-ipc-stream '*.arrow_file'; copy malformed/ipc-file '*' ;;
+        parquet) copy parquet-testing/data '*.parquet' 64k; copy parquet-testing/bad_data '*.parquet' 64k ;;
     esac
     echo "== $(ls "$corpus" | wc -l) seed inputs" >&2
 fi

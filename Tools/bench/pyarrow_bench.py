@@ -347,3 +347,18 @@ if os.path.exists(csv_path):
         return sink.getvalue()
 
     measure("csv_write_mixed", csv_bytes.size, write_csv, repetitions=5)
+
+# Parquet: the files Tools/bench/make_parquet_files.py wrote, read whole on one thread and on all.
+parquet_dir = os.environ.get("LIGHTSTREAM_BENCH_PARQUET", "/tmp/lightstream-bench-parquet")
+if os.path.isdir(parquet_dir):
+    import pyarrow.parquet as pq
+
+    for encoding in ("plain", "dict"):
+        for codec in ("snappy", "zstd"):
+            path = f"{parquet_dir}/{encoding}_{codec}.parquet"
+            if not os.path.exists(path):
+                continue
+            size = os.path.getsize(path)
+            name = f"parquet_read_{encoding}_{codec}"
+            measure(name, size, lambda: pq.read_table(path, use_threads=False), repetitions=5)
+            measure(name + "_threaded", size, lambda: pq.read_table(path, use_threads=True), repetitions=5)

@@ -14,7 +14,9 @@ out="$(mktemp -d)"
 "$python" Tools/bench/make_mmap_files.py "$rows"
 # The CSV file of the CSV benchmarks (at most 1M rows), read and written by both sides.
 "$python" Tools/bench/make_csv_files.py "$rows" >/dev/null
+# The Parquet files of the Parquet read benchmarks.
+"$python" Tools/bench/make_parquet_files.py "$rows" >/dev/null
 .build/release/lightstream-bench "$rows" > "$out/swift.jsonl"
 "$python" Tools/bench/pyarrow_bench.py "$rows" > "$out/pyarrow.jsonl"
 "$python" Tools/bench/report.py "$out/swift.jsonl" "$out/pyarrow.jsonl" "$rows" "Tools/bench/run.sh $*" docs/benchmarks.md
-rm -rf "$out" /tmp/lightstream-bench-mmap /tmp/lightstream-bench-csv
+rm -rf "$out" /tmp/lightstream-bench-mmap /tmp/lightstream-bench-csv /tmp/lightstream-bench-parquet

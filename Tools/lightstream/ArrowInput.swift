@@ -129,7 +129,8 @@ enum ArrowIO {
 
     /// The error for input that is plainly not Arrow IPC; CSV- and JSON-looking input gets a hint.
     static func notIPC(_ path: String, _ what: String) -> CLIError {
-        let hint = what.contains("CSV") ? ": name it .csv or .tsv, or pass --from csv"
+        let hint = what.contains("Parquet") ? ": name it .parquet, or pass --from parquet"
+            : what.contains("CSV") ? ": name it .csv or .tsv, or pass --from csv"
             : what.contains("JSON") ? ": if it is JSON Lines (one object per line), name it .jsonl or .ndjson, or pass --from jsonl" : ""
         return CLIError("\(displayName(path)) \(what)\(hint)")
     }

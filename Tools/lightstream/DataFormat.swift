@@ -8,7 +8,8 @@ import Glibc
 /// The formats the CLI reads and writes, told by a path's extension or named by `--from`/`--to`.
 ///
 /// Adding a format is one case here, its extensions in ``byExtension``, and its reader and writer
-/// in `BatchInputs.open(_:as:csv:)` and `BatchOutputs.open(_:as:schema:ipc:csv:inputIsText:)`.
+/// in `BatchInputs.open(_:as:csv:parquet:)` and `BatchOutputs.open(_:as:schema:ipc:csv:inputIsText:)`.
+/// Parquet is read only: ``output(_:given:)`` refuses it.
 enum DataFormat: String, CaseIterable, ExpressibleByArgument {
     /// An Arrow IPC file.
     case arrow
@@ -20,6 +21,8 @@ enum DataFormat: String, CaseIterable, ExpressibleByArgument {
     case tsv
     /// JSON Lines (NDJSON): one JSON object per line.
     case jsonl
+    /// Apache Parquet (reading only; the writer is not there yet).
+    case parquet
 
     /// The format each extension names (lowercased, without the dot).
     static let byExtension: [String: DataFormat] = [
@@ -27,6 +30,7 @@ enum DataFormat: String, CaseIterable, ExpressibleByArgument {
         "arrows": .arrows, "stream": .arrows,
         "csv": .csv, "tsv": .tsv,
         "jsonl": .jsonl, "ndjson": .jsonl,
+        "parquet": .parquet, "pq": .parquet,
     ]
 
     /// A format named by `--from`/`--to`: a case's name, or `ndjson` for JSON Lines.
@@ -45,9 +49,9 @@ enum DataFormat: String, CaseIterable, ExpressibleByArgument {
     /// The delimiter a text format uses unless `--delimiter` says otherwise.
     var defaultDelimiter: UInt8 { self == .tsv ? 0x09 : UInt8(ascii: ",") }
 
-    /// The extensions, for messages: ".arrow, .feather, .ipc (IPC file), ...".
+    /// The extensions of the formats that can be written, for messages: ".arrow, .feather, .ipc (IPC file), ...".
     static var extensionList: String {
-        allCases.map { format in
+        allCases.filter { $0 != .parquet }.map { format in
             let names = byExtension.filter { $0.value == format }.keys.sorted().map { "." + $0 }.joined(separator: ", ")
             return "\(names) (\(format.title))"
         }.joined(separator: "; ")
@@ -61,29 +65,49 @@ enum DataFormat: String, CaseIterable, ExpressibleByArgument {
         case .csv: "CSV"
         case .tsv: "TSV"
         case .jsonl: "JSON Lines"
+        case .parquet: "Parquet"
         }
     }
 
     /// The format of an output path: `given` (`--to`), else the extension; `-` (stdout) is an IPC
-    /// stream by default. An unknown extension is an error listing the known ones.
+    /// stream by default. An unknown extension is an error listing the known ones; Parquet is
+    /// refused (there is no writer yet), before anything is read or created.
     static func output(_ path: String, given: DataFormat?) throws -> DataFormat {
-        if let given { return given }
-        if path == "-" { return .arrows }
-        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-        guard let format = byExtension[ext] else {
-            throw CLIError("cannot tell the format of '\(path)' by its extension: use \(extensionList), or --to FORMAT; - is an IPC stream on stdout")
+        let format: DataFormat
+        if let given {
+            format = given
+        } else if path == "-" {
+            format = .arrows
+        } else {
+            let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+            guard let known = byExtension[ext] else {
+                throw CLIError("cannot tell the format of '\(path)' by its extension: use \(extensionList), or --to FORMAT; - is an IPC stream on stdout")
+            }
+            format = known
+        }
+        if format == .parquet {
+            throw CLIError("cannot write \(path == "-" ? "standard output" : path): writing Parquet is not supported yet, only reading it; write one of \(extensionList)")
         }
         return format
     }
 
-    /// The format of an input path: `given` (`--from`), else CSV, TSV or JSON Lines by extension, else Arrow
-    /// IPC (`nil`: a file or a stream, told apart by content, as `schema`, `cat` and `validate`
-    /// always did; other input is named by what it looks like).
+    /// The format of an input path: `given` (`--from`), else CSV, TSV, JSON Lines or Parquet by
+    /// extension, else Parquet when the file starts with the `PAR1` magic, else Arrow IPC (`nil`: a
+    /// file or a stream, told apart by content, as `schema`, `cat` and `validate` always did; other
+    /// input is named by what it looks like).
     static func input(_ path: String, given: DataFormat?) -> DataFormat? {
         if let given { return given }
         if path == "-" { return nil }
         let format = byExtension[URL(fileURLWithPath: path).pathExtension.lowercased()]
-        return format?.isTextual == true ? format : nil
+        if format?.isTextual == true || format == .parquet { return format }
+        return startsWithParquetMagic(path) ? .parquet : nil
+    }
+
+    /// Whether the regular file at `path` starts with `PAR1`.
+    static func startsWithParquetMagic(_ path: String) -> Bool {
+        guard ArrowIO.regularFileSize(path) ?? 0 >= 4, let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 4)) == Data("PAR1".utf8)
     }
 }
 
@@ -333,8 +357,10 @@ struct IPCStreamBatchInput<Source: ByteSource>: BatchInput {
 
 enum BatchInputs {
     /// Opens `path` (`-`: stdin) as `format`; `nil` is Arrow IPC told apart by content.
-    static func open(_ path: String, as format: DataFormat?, csv: CSVArguments) throws -> any BatchInput {
+    static func open(_ path: String, as format: DataFormat?, csv: CSVArguments, parquet: ParquetArguments) throws -> any BatchInput {
         switch format {
+        case .parquet?:
+            return try ParquetBatchInput(path: path, options: try parquet.readOptions())
         case .csv?, .tsv?:
             return try CSVBatchInput(path: path, options: try csv.readOptions(for: format!))
         case .jsonl?:
@@ -434,6 +460,9 @@ enum BatchOutputs {
             }
         case .jsonl:
             return JSONLinesBatchOutput(writer: JSONLinesWriter(sink: sink, schema: schema), path: sink.path)
+        case .parquet:
+            // `DataFormat.output` refuses Parquet before anything is opened; this is not reached.
+            throw CLIError("cannot write \(sink.path): writing Parquet is not supported yet")
         }
     }
 }

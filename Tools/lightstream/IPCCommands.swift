@@ -30,6 +30,11 @@ func reported(_ error: any Error) -> any Error {
         FileHandle.standardError.write(Data("lightstream: \(error.description)\n".utf8))
         return ExitCode(1)
     }
+    if let error = error as? FileParquetError {
+        // Parquet errors name the file, then the row group, column, page and byte.
+        FileHandle.standardError.write(Data("lightstream: \(error.description)\n".utf8))
+        return ExitCode(1)
+    }
     FileHandle.standardError.write(Data("error: \(describe(error))\n".utf8))
     return ExitCode(1)
 }
@@ -65,26 +70,28 @@ func bodyCodec(_ name: String) throws -> (any IPCBodyCodec)? {
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert between IPC files, IPC streams, CSV, TSV and JSON Lines (by extension: .arrow/.feather/.ipc file, .arrows/.stream stream, .csv, .tsv, .jsonl/.ndjson; - stdin/stdout).",
+        abstract: "Convert between IPC files, IPC streams, CSV, TSV and JSON Lines, and from Parquet (by extension: .arrow/.feather/.ipc file, .arrows/.stream stream, .csv, .tsv, .jsonl/.ndjson, .parquet/.pq; - stdin/stdout).",
         discussion: """
         Formats come from the extensions; - is standard input (an IPC stream, or what --from names) or \
         standard output (an IPC stream, or what --to names). CSV, TSV and JSON Lines are converted batch \
         by batch (--block-size bytes of text per batch, column types inferred from the first block as \
         pyarrow does, or given by --schema), so memory stays bounded however large the input. The CSV \
         options describe the input when it is CSV or TSV, otherwise the output; --delimiter, --no-header, \
-        --null and --skip-invalid mean nothing for JSON Lines. While a conversion runs for more than a \
-        second, a progress line is drawn on standard error when it is a terminal.
+        --null and --skip-invalid mean nothing for JSON Lines. Parquet is read one row group at a time \
+        (--columns, --row-groups, --batch-size, --verify-checksums); it cannot be written yet. While a \
+        conversion runs for more than a second, a progress line is drawn on standard error when it is a terminal.
         """
     )
 
-    @Argument(help: "Input path (.arrow, .feather, .ipc, .arrows, .stream, .csv, .tsv, .jsonl, .ndjson), or - for stdin.") var input: String
+    @Argument(help: "Input path (.arrow, .feather, .ipc, .arrows, .stream, .csv, .tsv, .jsonl, .ndjson, .parquet, .pq), or - for stdin.") var input: String
     @Argument(help: "Output path (.arrow, .feather, .ipc, .arrows, .stream, .csv, .tsv, .jsonl, .ndjson), or - for stdout.") var output: String
-    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, arrows or arrow.") var from: DataFormat?
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, parquet, arrows or arrow.") var from: DataFormat?
     @Option(help: "The output's format when its extension does not say (stdout: arrows by default): csv, tsv, jsonl, arrows or arrow.") var to: DataFormat?
     @Option(help: "Body compression: none, lz4 or zstd.") var compression: String = "none"
     @Option(help: "Buffer alignment: 8 or 64.") var alignment: Int = 64
     @Option(name: .customLong("batch-rows"), help: "Split IPC batches to at most N rows.") var batchRows: Int?
     @OptionGroup var csv: CSVArguments
+    @OptionGroup var parquet: ParquetArguments
 
     func run() throws {
         try reportingErrors {
@@ -94,10 +101,11 @@ struct Convert: ParsableCommand {
             let inputFormat = DataFormat.input(input, given: from)
             let outputFormat = try DataFormat.output(output, given: to)
             try csv.check(input: inputFormat, output: outputFormat)
+            try parquet.check(input: inputFormat)
             try ArrowIO.checkWritable(output)
             if ArrowIO.sameFile(input, output) { throw CLIError("\(input) and \(output) are the same file") }
             let options = IPCWriteOptions(alignment: alignment, codec: codec, maximumBatchRows: batchRows)
-            if inputFormat?.isTextual != true && !outputFormat.isTextual {
+            if inputFormat?.isTextual != true && inputFormat != .parquet && !outputFormat.isTextual {
                 try convertIPC(options: options)
             } else {
                 try convertBatches(from: inputFormat, to: outputFormat, options: options)
@@ -119,12 +127,25 @@ struct Convert: ParsableCommand {
              + "\(summary.batches) batches, \(bytes.count) bytes out (\(ArrowIO.displayName(output))) in \(String(format: "%.3f", ProgressLine.seconds(clock.now - start))) s")
     }
 
-    /// CSV, TSV or JSON Lines in or out: batch by batch, each written as it is read. A failed conversion removes
-    /// the partial output file.
+    /// CSV, TSV, JSON Lines or Parquet in, or CSV, TSV or JSON Lines out: batch by batch, each written as
+    /// it is read. A failed conversion removes the partial output file.
     func convertBatches(from inputFormat: DataFormat?, to outputFormat: DataFormat, options: IPCWriteOptions) throws {
         let clock = ContinuousClock()
         let start = clock.now
-        var source = try BatchInputs.open(input, as: inputFormat, csv: csv)
+        var source = try BatchInputs.open(input, as: inputFormat, csv: csv, parquet: parquet)
+        // Parquet dictionary columns get one dictionary per row group; an IPC file cannot replace a
+        // dictionary, so those are read whole and unified first (the only case that holds the table).
+        var unified: [RecordBatch]?
+        if inputFormat == .parquet, outputFormat == .arrow, let schema = source.schema,
+           schema.fields.contains(where: { if case .dictionary = $0.type { true } else { false } }) {
+            var all: [RecordBatch] = []
+            while let batch = try source.next() { all.append(batch) }
+            unified = try DictionaryUnifier.unify(try Table(schema: schema, batches: all)).batches.reversed()
+        }
+        func nextBatch() throws -> RecordBatch? {
+            if unified != nil { return unified!.popLast() }
+            return try source.next()
+        }
         let fd = try ArrowIO.openForWriting(output)
         var completed = false
         defer {
@@ -144,7 +165,7 @@ struct Convert: ParsableCommand {
                 progress.update(bytes: written.count, total: nil, rows: rows, verb: "written", final: final)
             }
         }
-        while let batch = try source.next() {
+        while let batch = try nextBatch() {
             if destination == nil {
                 destination = try BatchOutputs.open(sink, as: outputFormat, schema: batch.schema, ipc: options, csv: csv,
                                                      inputIsText: inputFormat?.isText == true)
@@ -170,17 +191,31 @@ struct Convert: ParsableCommand {
 }
 
 struct SchemaCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print the schema of an IPC file or stream, or of a CSV, TSV or JSON Lines file (types as inferred from its first block).")
-    @Argument(help: "IPC file or stream (told apart by content), .csv, .tsv, .jsonl or .ndjson file, or -.") var input: String
-    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, arrows or arrow.") var from: DataFormat?
+    static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print the schema of an IPC file or stream, of a Parquet file (as Arrow), or of a CSV, TSV or JSON Lines file (types as inferred from its first block).")
+    @Argument(help: "IPC file or stream (told apart by content), .parquet, .pq, .csv, .tsv, .jsonl or .ndjson file, or -.") var input: String
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, parquet, arrows or arrow.") var from: DataFormat?
     @OptionGroup var csv: CSVArguments
+    @OptionGroup var parquet: ParquetArguments
 
     func run() throws {
         try reportingErrors {
             let format = DataFormat.input(input, given: from)
             try csv.check(input: format, output: nil)
+            try parquet.check(input: format, meaningless: ["--row-groups", "--batch-size", "--verify-checksums"])
+            if format == .parquet {
+                let reader = try ParquetInput.open(input, options: try parquet.readOptions())
+                print(reader.schema)
+                for (key, value) in reader.schema.metadata.sorted(by: { $0.key < $1.key }) {
+                    let shown = value.count > 100 ? String(value.prefix(100)) + "... (\(value.utf8.count) bytes)" : value
+                    print("-- metadata: \(key) = \(shown)")
+                }
+                let m = reader.metadata
+                print("-- parquet: \(m.rowGroups.count) row group\(m.rowGroups.count == 1 ? "" : "s"), \(m.rowCount) rows, "
+                      + "\(reader.parquetSchema.columns.count) leaf columns, created by \(m.createdBy ?? "(unknown)") (see parquet-meta)")
+                return
+            }
             if let format, format.isTextual {
-                var source = try BatchInputs.open(input, as: format, csv: csv)
+                var source = try BatchInputs.open(input, as: format, csv: csv, parquet: parquet)
                 let first = try source.next()
                 print(source.schema ?? Schema([]))
                 let how = csv.schemaFile != nil ? "given by --schema" : "inferred from the first block (\(first?.length ?? 0) rows)"
@@ -206,19 +241,31 @@ struct SchemaCommand: ParsableCommand {
 }
 
 struct Cat: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the rows of an IPC file or stream, or of a CSV, TSV or JSON Lines file, as an aligned text table.")
-    @Argument(help: "IPC file or stream (told apart by content), .csv, .tsv, .jsonl or .ndjson file, or -.") var input: String
+    static let configuration = CommandConfiguration(abstract: "Print the rows of an IPC file or stream, of a Parquet file, or of a CSV, TSV or JSON Lines file, as an aligned text table.")
+    @Argument(help: "IPC file or stream (told apart by content), .parquet, .pq, .csv, .tsv, .jsonl or .ndjson file, or -.") var input: String
     @Option(help: "Print at most N rows (first and last halves).") var limit: Int = 20
-    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, arrows or arrow.") var from: DataFormat?
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, parquet, arrows or arrow.") var from: DataFormat?
     @OptionGroup var csv: CSVArguments
+    @OptionGroup var parquet: ParquetArguments
 
     func run() throws {
         try reportingErrors {
             guard limit >= 0 else { throw CLIError("--limit must not be negative") }
             let format = DataFormat.input(input, given: from)
             try csv.check(input: format, output: nil)
+            try parquet.check(input: format, meaningless: ["--batch-size"])
+            if format == .parquet {
+                // Only the row groups holding the first and last rows are decoded.
+                let reader = try ParquetInput.open(input, options: try parquet.readOptions())
+                let (table, rows) = try ParquetInput.headAndTail(reader, path: input, limit: limit)
+                var lines = table.formatted(maxRows: limit).split(separator: "\n", omittingEmptySubsequences: false)
+                let columns = table.schema.fields.count
+                lines[lines.count - 1] = "(\(rows) row\(rows == 1 ? "" : "s"), \(columns) column\(columns == 1 ? "" : "s"))"
+                print(lines.joined(separator: "\n"))
+                return
+            }
             if let format, format.isTextual {
-                var source = try BatchInputs.open(input, as: format, csv: csv)
+                var source = try BatchInputs.open(input, as: format, csv: csv, parquet: parquet)
                 var batches: [RecordBatch] = []
                 while let batch = try source.next() { batches.append(batch) }
                 (source as? CSVBatchInput)?.reportSkipped()
@@ -231,17 +278,19 @@ struct Cat: ParsableCommand {
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check an IPC file or stream, or read and check every batch of a CSV, TSV or JSON Lines file; exit 0 when valid, 1 with the error otherwise.")
-    @Argument(help: "IPC file or stream (told apart by content), .csv, .tsv, .jsonl or .ndjson file, or -.") var input: String
-    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, arrows or arrow.") var from: DataFormat?
+    static let configuration = CommandConfiguration(abstract: "Check an IPC file or stream, or read and check every batch of a Parquet, CSV, TSV or JSON Lines file; exit 0 when valid, 1 with the error otherwise.")
+    @Argument(help: "IPC file or stream (told apart by content), .parquet, .pq, .csv, .tsv, .jsonl or .ndjson file, or -.") var input: String
+    @Option(help: "The input's format when its extension does not say (stdin): csv, tsv, jsonl, parquet, arrows or arrow.") var from: DataFormat?
     @OptionGroup var csv: CSVArguments
+    @OptionGroup var parquet: ParquetArguments
 
     func run() throws {
         try reportingErrors {
             let format = DataFormat.input(input, given: from)
             try csv.check(input: format, output: nil)
-            if let format, format.isTextual {
-                var source = try BatchInputs.open(input, as: format, csv: csv)
+            try parquet.check(input: format)
+            if let format, format.isTextual || format == .parquet {
+                var source = try BatchInputs.open(input, as: format, csv: csv, parquet: parquet)
                 let progress = ProgressLine()
                 defer { progress.finish() }
                 var batches = 0, rows = 0

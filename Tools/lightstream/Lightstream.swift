@@ -13,7 +13,7 @@ struct LightstreamCommand: AsyncParsableCommand {
         Snappy), memory-mapped files, and async streams over files, pipes and sockets (TCP, Unix, stdio).
         """,
         version: LightstreamVersion.current,
-        subcommands: [Demo.self, Convert.self, SchemaCommand.self, Cat.self, Validate.self, Integration.self, Conformance.self, Send.self, Recv.self]
+        subcommands: [Demo.self, Convert.self, SchemaCommand.self, Cat.self, Validate.self, ParquetMeta.self, Integration.self, Conformance.self, Send.self, Recv.self]
     )
 }
 

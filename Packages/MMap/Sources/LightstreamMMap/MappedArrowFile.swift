@@ -1,7 +1,7 @@
 import LightstreamArrow
 import LightstreamIPC
 import Synchronization
-import Vec64
+@_exported import Vec64   // MemoryMap lives in Vec64 (shared with the Parquet reader)
 
 /// When a mapped file's record batches get the full structural `validate()`.
 public enum MappedValidation: Sendable {

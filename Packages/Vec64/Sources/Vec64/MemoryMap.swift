@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
-import Vec64
 
 /// How the kernel should expect a mapping to be read (`madvise(2)`).
 public enum AccessHint: Sendable {

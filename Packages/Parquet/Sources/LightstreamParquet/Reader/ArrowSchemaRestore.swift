@@ -1,0 +1,91 @@
+import LightstreamArrow
+import LightstreamIPC
+import Vec64
+
+/// The `ARROW:schema` key: a base64 IPC schema message that pyarrow and arrow-rs store so the
+/// exact Arrow types (dictionaries, large and view types, time zones, durations, extension
+/// metadata) come back on reading.
+enum ArrowSchemaRestore {
+    static let key = "ARROW:schema"
+
+    /// The stored schema, or nil when the key is absent or cannot be decoded (as pyarrow does,
+    /// a broken key falls back to the Parquet schema).
+    static func storedSchema(_ metadata: ParquetFileMetadata) -> Schema? {
+        guard let text = metadata.metadataValue(forKey: key), let bytes = base64Decode(text) else { return nil }
+        return try? IPCSchema(encapsulatedMessage: bytes).schema
+    }
+
+    static func base64Decode(_ text: String) -> [UInt8]? {
+        var table = [UInt8](repeating: 255, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { table[Int(c)] = UInt8(i) }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for c in text.utf8 {
+            if c == UInt8(ascii: "=") { break }
+            if c == 10 || c == 13 { continue }
+            let v = table[Int(c)]
+            guard v != 255 else { return nil }
+            accumulator = accumulator << 6 | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        return out
+    }
+
+    /// The field to produce: the stored field when its type can be made from what was read, else
+    /// the read field.
+    static func restore(_ read: Field, stored: Field) -> Field {
+        guard let type = restoredType(read.type, stored.type) else { return read }
+        return Field(read.name, type, nullable: read.nullable, metadata: stored.metadata)
+    }
+
+    /// The stored type when the array read as `read` can be cast to it.
+    static func restoredType(_ read: DataType, _ stored: DataType) -> DataType? {
+        if read == stored { return stored }
+        switch (read, stored) {
+        case (.utf8, .largeUtf8), (.utf8, .utf8View), (.binary, .largeBinary), (.binary, .binaryView),
+             (.binary, .utf8), (.binary, .largeUtf8):
+            return stored
+        case (.utf8, .dictionary(.int32, .utf8, _)), (.binary, .dictionary(.int32, .binary, _)),
+             (.utf8, .dictionary(.int32, .largeUtf8, _)), (.binary, .dictionary(.int32, .largeBinary, _)):
+            return stored
+        case (.timestamp, .timestamp), (.int64, .duration), (.date32, .date64), (.int32, .date64),
+             (.int64, .timestamp), (.timestamp, .date64):
+            return stored
+        case (.decimal128, .decimal32), (.decimal128, .decimal64), (.decimal128, .decimal256), (.decimal256, .decimal128):
+            return stored
+        case (.int32, .uint32), (.int64, .uint64), (.int64, .uint32), (.int32, .int8), (.int32, .int16),
+             (.int32, .uint8), (.int32, .uint16):
+            return stored
+        case (.fixedSizeBinary(let a), .fixedSizeBinary(let b)) where a == b:
+            return stored
+        case (.list(let r), .list(let s)), (.list(let r), .largeList(let s)):
+            guard let child = restoredType(r.type, s.type) else { return nil }
+            let field = Field(s.name, child, nullable: r.nullable, metadata: s.metadata)
+            if case .largeList = stored { return .largeList(field) }
+            return .list(field)
+        case (.list(let r), .fixedSizeList(let s, let size)):
+            guard let child = restoredType(r.type, s.type) else { return nil }
+            return .fixedSizeList(Field(s.name, child, nullable: r.nullable, metadata: s.metadata), listSize: size)
+        case (.struct(let r), .struct(let s)) where r.count == s.count:
+            var fields: [Field] = []
+            for (a, b) in zip(r, s) {
+                guard let t = restoredType(a.type, b.type) else { return nil }
+                fields.append(Field(a.name, t, nullable: a.nullable, metadata: b.metadata))
+            }
+            return .struct(fields)
+        case (.map(let r, _), .map(let s, let sorted)):
+            guard let t = restoredType(r.type, s.type) else { return nil }
+            return .map(entries: Field(r.name, t, nullable: false, metadata: s.metadata), keysSorted: sorted)
+        case (.null, .null):
+            return stored
+        default:
+            return nil
+        }
+    }
+}
