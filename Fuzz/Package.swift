@@ -39,6 +39,8 @@ let package = Package(
         harness("fuzz-lz4-raw", ["CodecHarness", vec64, codecs]),
         harness("fuzz-zstd", ["CodecHarness", vec64, codecs]),
         harness("fuzz-snappy", ["CodecHarness", vec64, codecs]),
+        harness("fuzz-gzip", ["CodecHarness", vec64, codecs]),
+        harness("fuzz-deflate", ["CodecHarness", vec64, codecs]),
         harness("fuzz-length-prefixed", [vec64, framing]),
         harness("fuzz-tlv", [vec64, framing, .product(name: "LightstreamTLV", package: "TLV")]),
         harness("fuzz-connection", [

@@ -4,8 +4,8 @@
 #   Tools/fuzz.sh TARGET SECONDS [extra libFuzzer flags...]
 #   Tools/fuzz.sh list
 #
-# TARGET is a harness without its `fuzz-` prefix: lz4-frame lz4-raw zstd snappy length-prefixed
-# tlv connection flatbuffers ipc-stream ipc-file mmap csv jsonl parquet.
+# TARGET is a harness without its `fuzz-` prefix: lz4-frame lz4-raw zstd snappy gzip deflate
+# length-prefixed tlv connection flatbuffers ipc-stream ipc-file mmap csv jsonl parquet.
 #
 # 1. Builds the harness (release, -sanitize=fuzzer,address) in Fuzz/.build (incremental; skip with
 #    FUZZ_SKIP_BUILD=1).
@@ -23,7 +23,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-targets="lz4-frame lz4-raw zstd snappy length-prefixed tlv connection flatbuffers ipc-stream ipc-file mmap csv jsonl parquet"
+targets="lz4-frame lz4-raw zstd snappy gzip deflate length-prefixed tlv connection flatbuffers ipc-stream ipc-file mmap csv jsonl parquet"
 if [[ "${1:-}" == "list" ]]; then echo "$targets" | tr ' ' '\n'; exit 0; fi
 if [[ $# -lt 2 ]] || ! [[ " $targets " == *" $1 "* ]] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
     echo "usage: Tools/fuzz.sh TARGET SECONDS [libFuzzer flags...]; TARGET is one of: $targets" >&2

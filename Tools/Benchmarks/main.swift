@@ -329,11 +329,12 @@ func benchMMap(rows: Int) {
 }
 
 /// Codecs: compress and decompress 16 MiB of integer column data and 16 MiB of text with each
-/// pure-Swift codec (twins: the C libraries through python-lz4, cramjam and zstandard).
+/// pure-Swift codec (twins: the C libraries through python-lz4, cramjam, zstandard and zlib).
 func benchCodecs() {
     let codecs: [(String, any CompressionCodec)] = [
         ("lz4_frame", LZ4FrameCodec()), ("lz4_raw", LZ4RawCodec()), ("snappy", SnappyCodec()),
         ("zstd1", ZstdCodec(level: 1)), ("zstd3", ZstdCodec(level: 3)),
+        ("gzip1", GzipCodec(level: 1)), ("gzip6", GzipCodec(level: 6)),
     ]
     guard codecs.contains(where: { c in ["ints", "text"].contains { wantsAny("codec_\(c.0)_compress_\($0)", "codec_\(c.0)_decompress_\($0)") } }) else { return }
     let count = 2 << 20

@@ -151,6 +151,8 @@ for name in ["ls_1", "ls_64k", "pa_1", "pa_64k"]:
 
 # Codecs: the C libraries through their Python packages on the same data as the Swift side.
 import cramjam
+import gzip
+import zlib
 import lz4.block
 import lz4.frame
 import zstandard
@@ -176,6 +178,8 @@ codecs = {
     "snappy": (lambda d: bytes(cramjam.snappy.compress_raw(d)), lambda c: bytes(cramjam.snappy.decompress_raw(c))),
     "zstd1": (zstandard.ZstdCompressor(level=1).compress, zstandard.ZstdDecompressor().decompress),
     "zstd3": (zstandard.ZstdCompressor(level=3).compress, zstandard.ZstdDecompressor().decompress),
+    "gzip1": (lambda d: gzip.compress(d, compresslevel=1, mtime=0), lambda c: zlib.decompress(c, 31)),
+    "gzip6": (lambda d: gzip.compress(d, compresslevel=6, mtime=0), lambda c: zlib.decompress(c, 31)),
 }
 for name, (compress, decompress) in codecs.items():
     for kind, data in [("ints", codec_ints), ("text", codec_text)]:

@@ -27,7 +27,7 @@ import LightstreamCodecs
 
     @Test(arguments: [
         ("lz4-frame", LZ4FrameCodec() as any CompressionCodec), ("lz4-raw", LZ4RawCodec()), ("zstd", ZstdCodec()),
-        ("snappy", SnappyCodec()),
+        ("snappy", SnappyCodec()), ("gzip", GzipCodec()), ("deflate", DeflateCodec()),
     ])
     func replays(_ harness: String, _ codec: any CompressionCodec) throws {
         for (name, input) in try Self.inputs(harness) {

@@ -29,7 +29,7 @@ import LightstreamCodecs
 
     @Test(arguments: [
         ("lz4_raw", LZ4RawCodec() as any CompressionCodec), ("lz4_frame", LZ4FrameCodec()), ("snappy", SnappyCodec()),
-        ("zstd1", ZstdCodec(level: 1)), ("zstd3", ZstdCodec(level: 3)),
+        ("zstd1", ZstdCodec(level: 1)), ("zstd3", ZstdCodec(level: 3)), ("gzip6", GzipCodec(level: 6)),
     ])
     func roundTrips64MiB(_ name: String, _ codec: any CompressionCodec) throws {
         let data = Self.data

@@ -35,6 +35,8 @@ import LightstreamCodecs
         ("lz4_frame 64 KiB blocks, no content size", LZ4FrameCodec(blockMaximumSize: .kib64, storesContentSize: false)),
         ("snappy", SnappyCodec()),
         ("zstd", ZstdCodec()),
+        ("deflate", DeflateCodec()),
+        ("gzip", GzipCodec()),
     ])
     func capacityStaysWithinTheLimit(_ name: String, _ codec: any CompressionCodec) throws {
         var random = TestRandom(seed: 12)

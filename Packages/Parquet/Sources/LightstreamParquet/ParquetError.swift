@@ -3,6 +3,7 @@ import LightstreamCodecs
 /// Why a Parquet file could not be read: what was wrong and where (row group, column path, page,
 /// byte offset in the file), as far as the reader knew when it stopped.
 public struct ParquetError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The categories of failure, each with its reason where there is one.
     public enum Kind: Equatable, Sendable {
         /// The bytes are not a Parquet file (no `PAR1` magic at both ends, footer out of range).
         case notParquet(String)
@@ -37,6 +38,7 @@ public struct ParquetError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The byte offset in the file (or the structure being decoded), if known.
     public var offset: Int?
 
+    /// Creates an error of this kind at the given location, any part of which may be unknown.
     public init(_ kind: Kind, rowGroup: Int? = nil, column: String? = nil, page: Int? = nil, offset: Int? = nil) {
         self.kind = kind
         self.rowGroup = rowGroup
@@ -55,6 +57,7 @@ public struct ParquetError: Error, Equatable, Sendable, CustomStringConvertible 
         return copy
     }
 
+    /// The kind and its reason, then the known location, as one line.
     public var description: String {
         var text: String
         switch kind {

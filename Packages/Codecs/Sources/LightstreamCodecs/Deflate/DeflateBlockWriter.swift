@@ -114,6 +114,11 @@ enum DeflateBlockWriter {
                 distance.codes.withUnsafeBufferPointer { distanceCodes in
                     distance.lengths.withUnsafeBufferPointer { distanceLengths in
                         lengthSymbol.withUnsafeBufferPointer { lengthSymbol in
+                          DeflateFormat.lengthExtra.withUnsafeBufferPointer { lengthExtras in
+                          DeflateFormat.lengthBase.withUnsafeBufferPointer { lengthBases in
+                          DeflateFormat.distanceExtra.withUnsafeBufferPointer { distanceExtras in
+                          DeflateFormat.distanceBase.withUnsafeBufferPointer { distanceBases in
+                          distanceCode.withUnsafeBufferPointer { distanceCodeTable in
                             for symbol in symbols {
                                 if symbol & matchFlag == 0 {
                                     writer.write(UInt32(literalCodes[Int(symbol)]), Int(literalLengths[Int(symbol)]))
@@ -122,18 +127,24 @@ enum DeflateBlockWriter {
                                 let length = Int((symbol >> 16) & 0x1FF)
                                 let code = Int(lengthSymbol[length])
                                 writer.write(UInt32(literalCodes[code]), Int(literalLengths[code]))
-                                let lengthExtra = Int(DeflateFormat.lengthExtra[code - 257])
+                                let lengthExtra = Int(lengthExtras[code - 257])
                                 if lengthExtra > 0 {
-                                    writer.write(UInt32(length - Int(DeflateFormat.lengthBase[code - 257])), lengthExtra)
+                                    writer.write(UInt32(length - Int(lengthBases[code - 257])), lengthExtra)
                                 }
                                 let distanceMinusOne = Int(symbol & 0xFFFF)
-                                let distanceCode = distanceCode(distanceMinusOne)
+                                let distanceCode = Int(distanceMinusOne < 256
+                                    ? distanceCodeTable[distanceMinusOne] : distanceCodeTable[256 + (distanceMinusOne >> 7)])
                                 writer.write(UInt32(distanceCodes[distanceCode]), Int(distanceLengths[distanceCode]))
-                                let distanceExtra = Int(DeflateFormat.distanceExtra[distanceCode])
+                                let distanceExtra = Int(distanceExtras[distanceCode])
                                 if distanceExtra > 0 {
-                                    writer.write(UInt32(distanceMinusOne + 1 - Int(DeflateFormat.distanceBase[distanceCode])), distanceExtra)
+                                    writer.write(UInt32(distanceMinusOne + 1 - Int(distanceBases[distanceCode])), distanceExtra)
                                 }
                             }
+                          }
+                          }
+                          }
+                          }
+                          }
                             writer.write(UInt32(literalCodes[DeflateFormat.endOfBlock]), Int(literalLengths[DeflateFormat.endOfBlock]))
                         }
                     }

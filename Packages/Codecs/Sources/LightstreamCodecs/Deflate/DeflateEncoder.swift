@@ -11,10 +11,17 @@ import Vec64
 /// match is hashed.
 struct DeflateEncoder {
     struct Parameters {
+        /// The most chain links a search follows.
         var chain: Int
+        /// A match this long ends the search.
         var nice: Int
         var lazy: Bool
-        var insertLimit: Int
+        /// Positions inside matches up to this long are hashed (greedy levels).
+        var insertLimit: Int = 258
+        /// Lazy levels: a pending match this long is taken without looking at the next position.
+        var lazyLimit: Int = 258
+        /// Lazy levels: after a pending match this long, the next search follows a quarter of the chain.
+        var good: Int = 258
     }
 
     static let hashBits = 15
@@ -30,12 +37,12 @@ struct DeflateEncoder {
         case ...1: Parameters(chain: 4, nice: 16, lazy: false, insertLimit: 8)
         case 2: Parameters(chain: 8, nice: 32, lazy: false, insertLimit: 16)
         case 3: Parameters(chain: 16, nice: 64, lazy: false, insertLimit: 32)
-        case 4: Parameters(chain: 16, nice: 32, lazy: true, insertLimit: 258)
-        case 5: Parameters(chain: 32, nice: 64, lazy: true, insertLimit: 258)
-        case 6: Parameters(chain: 128, nice: 128, lazy: true, insertLimit: 258)
-        case 7: Parameters(chain: 256, nice: 258, lazy: true, insertLimit: 258)
-        case 8: Parameters(chain: 1024, nice: 258, lazy: true, insertLimit: 258)
-        default: Parameters(chain: 4096, nice: 258, lazy: true, insertLimit: 258)
+        case 4: Parameters(chain: 16, nice: 32, lazy: true, lazyLimit: 8, good: 4)
+        case 5: Parameters(chain: 32, nice: 64, lazy: true, lazyLimit: 16, good: 8)
+        case 6: Parameters(chain: 128, nice: 128, lazy: true, lazyLimit: 16, good: 8)
+        case 7: Parameters(chain: 256, nice: 258, lazy: true, lazyLimit: 32, good: 16)
+        case 8: Parameters(chain: 1024, nice: 258, lazy: true, lazyLimit: 128, good: 32)
+        default: Parameters(chain: 4096, nice: 258, lazy: true, lazyLimit: 258, good: 32)
         }
     }
 
@@ -66,8 +73,12 @@ private struct MatchState: ~Copyable {
     let previous: UnsafeMutablePointer<Int>
     let symbols: UnsafeMutablePointer<UInt32>
     var symbolCount = 0
-    var literalFrequencies = [UInt32](repeating: 0, count: 286)
-    var distanceFrequencies = [UInt32](repeating: 0, count: 30)
+    let literalFrequencies: UnsafeMutablePointer<UInt32>
+    let distanceFrequencies: UnsafeMutablePointer<UInt32>
+    /// The length symbol of each match length (``DeflateBlockWriter/lengthSymbol``), at hand.
+    let lengthSymbols: UnsafeMutablePointer<UInt16>
+    /// ``DeflateBlockWriter/distanceCode``, at hand.
+    let distanceCodes: UnsafeMutablePointer<UInt8>
     /// The first input byte of the current block, and the first byte no symbol covers yet.
     var blockStart = 0
     var covered = 0
@@ -81,12 +92,24 @@ private struct MatchState: ~Copyable {
         previous = .allocate(capacity: DeflateFormat.windowSize)
         previous.initialize(repeating: -1, count: DeflateFormat.windowSize)
         symbols = .allocate(capacity: DeflateEncoder.blockSymbols)
+        literalFrequencies = .allocate(capacity: 286)
+        literalFrequencies.initialize(repeating: 0, count: 286)
+        distanceFrequencies = .allocate(capacity: 30)
+        distanceFrequencies.initialize(repeating: 0, count: 30)
+        lengthSymbols = .allocate(capacity: 259)
+        _ = UnsafeMutableBufferPointer(start: lengthSymbols, count: 259).initialize(from: DeflateBlockWriter.lengthSymbol)
+        distanceCodes = .allocate(capacity: 512)
+        _ = UnsafeMutableBufferPointer(start: distanceCodes, count: 512).initialize(from: DeflateBlockWriter.distanceCode)
     }
 
     deinit {
         head.deallocate()
         previous.deallocate()
         symbols.deallocate()
+        literalFrequencies.deallocate()
+        distanceFrequencies.deallocate()
+        lengthSymbols.deallocate()
+        distanceCodes.deallocate()
     }
 
     @inline(__always) func hash(_ position: Int) -> Int {
@@ -116,12 +139,12 @@ private struct MatchState: ~Copyable {
 
     /// The longest match for `position` among the earlier positions of its chain, starting at
     /// `candidate`; a match must beat `atLeast` bytes.
-    func longestMatch(at position: Int, candidate first: Int, atLeast: Int) -> (length: Int, distance: Int) {
+    func longestMatch(at position: Int, candidate first: Int, atLeast: Int, chain: Int) -> (length: Int, distance: Int) {
         let maximum = Swift.min(DeflateFormat.maximumMatch, count - position)
         var best = atLeast
         var bestDistance = 0
         var candidate = first
-        var steps = parameters.chain
+        var steps = chain
         while candidate >= 0 && position - candidate <= DeflateFormat.windowSize && steps > 0 {
             // Quick rejection: the byte that would make this match longer than the best.
             if best < maximum && input[candidate + best] == input[position + best] {
@@ -154,8 +177,9 @@ private struct MatchState: ~Copyable {
     mutating func match(length: Int, distance: Int, writer: inout DeflateBitWriter) {
         symbols[symbolCount] = DeflateBlockWriter.match(length: length, distance: distance)
         symbolCount += 1
-        literalFrequencies[Int(DeflateBlockWriter.lengthSymbol[length])] += 1
-        distanceFrequencies[DeflateBlockWriter.distanceCode(distance - 1)] += 1
+        literalFrequencies[Int(lengthSymbols[length])] += 1
+        let d = distance - 1
+        distanceFrequencies[Int(d < 256 ? distanceCodes[d] : distanceCodes[256 + (d >> 7)])] += 1
         covered += length
         if symbolCount == DeflateEncoder.blockSymbols { flush(isFinal: false, writer: &writer) }
     }
@@ -163,13 +187,14 @@ private struct MatchState: ~Copyable {
     mutating func flush(isFinal: Bool, writer: inout DeflateBitWriter) {
         literalFrequencies[DeflateFormat.endOfBlock] = 1
         DeflateBlockWriter.write(
-            UnsafeBufferPointer(start: symbols, count: symbolCount), literalFrequencies: literalFrequencies,
-            distanceFrequencies: distanceFrequencies,
+            UnsafeBufferPointer(start: symbols, count: symbolCount),
+            literalFrequencies: Array(UnsafeBufferPointer(start: literalFrequencies, count: 286)),
+            distanceFrequencies: Array(UnsafeBufferPointer(start: distanceFrequencies, count: 30)),
             bytes: UnsafeRawBufferPointer(start: input + blockStart, count: covered - blockStart),
             isFinal: isFinal, into: &writer)
         symbolCount = 0
-        for i in literalFrequencies.indices { literalFrequencies[i] = 0 }
-        for i in distanceFrequencies.indices { distanceFrequencies[i] = 0 }
+        literalFrequencies.update(repeating: 0, count: 286)
+        distanceFrequencies.update(repeating: 0, count: 30)
         blockStart = covered
     }
 
@@ -198,8 +223,10 @@ private struct MatchState: ~Copyable {
                     let candidate = head[h]
                     previous[position & DeflateEncoder.windowMask] = candidate
                     head[h] = position
-                    if pendingLength < parameters.nice {
-                        (length, distance) = longestMatch(at: position, candidate: candidate, atLeast: Swift.max(2, pendingLength))
+                    if pendingLength < parameters.lazyLimit {
+                        let chain = pendingLength >= parameters.good ? parameters.chain >> 2 : parameters.chain
+                        (length, distance) = longestMatch(
+                            at: position, candidate: candidate, atLeast: Swift.max(2, pendingLength), chain: chain)
                     }
                 }
                 if pendingLength >= 3 && length <= pendingLength {
@@ -224,7 +251,7 @@ private struct MatchState: ~Copyable {
                     let candidate = head[h]
                     previous[position & DeflateEncoder.windowMask] = candidate
                     head[h] = position
-                    let (length, distance) = longestMatch(at: position, candidate: candidate, atLeast: 2)
+                    let (length, distance) = longestMatch(at: position, candidate: candidate, atLeast: 2, chain: parameters.chain)
                     if length >= 3 {
                         match(length: length, distance: distance, writer: &writer)
                         if length <= parameters.insertLimit { insertRange(position + 1, position + length) }

@@ -112,7 +112,7 @@ extension InflateDecoder {
         let distanceBits = UInt64(InflateTable.primaryDistanceBits)
         let distanceMask: UInt64 = (1 << distanceBits) - 1
 
-        func failure(_ message: String) -> CodecError {
+        func failure(_ message: String, _ pos: Int, _ count: Int) -> CodecError {
             let consumed = pos * 8 - count
             if consumed > inputCount * 8 { return CodecError(.truncated, at: inputCount) }
             return CodecError(.corrupt(message), at: Swift.max(0, consumed / 8))
@@ -120,23 +120,23 @@ extension InflateDecoder {
 
         while true {
             if pos <= fastEnd {
-                bits |= UInt64(littleEndian: UnsafeRawPointer(input + pos).loadUnaligned(as: UInt64.self)) << UInt64(count)
+                bits |= UInt64(littleEndian: UnsafeRawPointer(input + pos).loadUnaligned(as: UInt64.self)) &<< UInt64(truncatingIfNeeded: count)
                 pos += (63 - count) >> 3
                 count |= 56
             } else {
                 while count < 56 {
-                    if pos < inputCount { bits |= UInt64(input[pos]) << UInt64(count) }
+                    if pos < inputCount { bits |= UInt64(input[pos]) &<< UInt64(truncatingIfNeeded: count) }
                     pos += 1
                     count += 8
                 }
             }
             var entry = literals[Int(bits & literalMask)]
             if (entry >> 12) & 0xF == InflateTable.Kind.subtable {
-                let index = Int((bits >> literalBits) & ((1 << UInt64((entry >> 8) & 0xF)) - 1))
+                let index = Int((bits &>> literalBits) & ((1 &<< UInt64((entry &>> 8) & 0xF)) &- 1))
                 entry = literals[Int(entry >> 16) + index]
             }
             let kind = (entry >> 12) & 0xF
-            bits >>= UInt64(entry & 0xFF)
+            bits &>>= UInt64(entry & 0xFF)
             count -= Int(entry & 0xFF)
             if kind == InflateTable.Kind.literal {
                 if pos > inputCount && pos * 8 - count > inputCount * 8 { throw CodecError(.truncated, at: inputCount) }
@@ -152,27 +152,27 @@ extension InflateDecoder {
                 if pos > inputCount && pos * 8 - count > inputCount * 8 { throw CodecError(.truncated, at: inputCount) }
                 return true
             }
-            guard kind == InflateTable.Kind.base else { throw failure("invalid literal/length code") }
+            guard kind == InflateTable.Kind.base else { throw failure("invalid literal/length code", pos, count) }
             let extra = UInt64((entry >> 8) & 0xF)
-            let length = Int(entry >> 16) + Int(bits & ((1 << extra) - 1))
-            bits >>= extra
+            let length = Int(entry >> 16) + Int(bits & ((1 &<< extra) &- 1))
+            bits &>>= extra
             count -= Int(extra)
 
             var distanceEntry = distances[Int(bits & distanceMask)]
             if (distanceEntry >> 12) & 0xF == InflateTable.Kind.subtable {
-                let index = Int((bits >> distanceBits) & ((1 << UInt64((distanceEntry >> 8) & 0xF)) - 1))
+                let index = Int((bits &>> distanceBits) & ((1 &<< UInt64((distanceEntry &>> 8) & 0xF)) &- 1))
                 distanceEntry = distances[Int(distanceEntry >> 16) + index]
             }
-            guard (distanceEntry >> 12) & 0xF == InflateTable.Kind.base else { throw failure("invalid distance code") }
-            bits >>= UInt64(distanceEntry & 0xFF)
+            guard (distanceEntry >> 12) & 0xF == InflateTable.Kind.base else { throw failure("invalid distance code", pos, count) }
+            bits &>>= UInt64(distanceEntry & 0xFF)
             count -= Int(distanceEntry & 0xFF)
             let distanceExtra = UInt64((distanceEntry >> 8) & 0xF)
-            let distance = Int(distanceEntry >> 16) + Int(bits & ((1 << distanceExtra) - 1))
-            bits >>= distanceExtra
+            let distance = Int(distanceEntry >> 16) + Int(bits & ((1 &<< distanceExtra) &- 1))
+            bits &>>= distanceExtra
             count -= Int(distanceExtra)
             if pos > inputCount && pos * 8 - count > inputCount * 8 { throw CodecError(.truncated, at: inputCount) }
             guard distance <= op - windowStart else {
-                throw failure("distance \(distance) reaches before the stream's start (\(op - windowStart) bytes decoded)")
+                throw failure("distance \(distance) reaches before the stream's start (\(op - windowStart) bytes decoded)", pos, count)
             }
             if length <= room - op {
                 Self.copyMatch(out, at: op, distance: distance, length: length)

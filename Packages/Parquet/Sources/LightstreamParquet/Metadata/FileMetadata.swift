@@ -1,27 +1,43 @@
 /// The metadata of one column chunk (`ColumnMetaData` of parquet.thrift).
 public struct ParquetColumnMetadata: Hashable, Sendable {
+    /// The physical type of the column's values.
     public var type: ParquetPhysicalType
+    /// The encodings used by the chunk's pages, values and levels.
     public var encodings: [ParquetEncoding]
+    /// The column's path in the schema, from the top-level field to the leaf (`path_in_schema`).
     public var path: [String]
+    /// The compression codec of the chunk's pages.
     public var codec: ParquetCompression
     /// The number of values including nulls (levels), not rows.
     public var valueCount: Int64
+    /// The bytes of the chunk's pages uncompressed, headers included.
     public var totalUncompressedSize: Int64
+    /// The bytes of the chunk's pages as stored, headers included.
     public var totalCompressedSize: Int64
+    /// The column chunk's key-value metadata.
     public var keyValueMetadata: [ParquetKeyValue]
+    /// The file offset of the chunk's first data page.
     public var dataPageOffset: Int64
+    /// The file offset of the chunk's root index page, if any.
     public var indexPageOffset: Int64?
+    /// The file offset of the chunk's dictionary page, if any.
     public var dictionaryPageOffset: Int64?
+    /// The statistics of the whole chunk, if the writer stored them.
     public var statistics: ParquetStatistics?
+    /// The file offset of the chunk's Bloom filter, if any.
     public var bloomFilterOffset: Int64?
+    /// The bytes of the chunk's Bloom filter, its header included, if the writer stored the length.
     public var bloomFilterLength: Int?
 }
 
 /// A key and optional value of Parquet key-value metadata.
 public struct ParquetKeyValue: Hashable, Sendable {
+    /// The key.
     public var key: String
+    /// The value; nil when the entry has none.
     public var value: String?
 
+    /// Creates an entry with this key and value.
     public init(key: String, value: String?) {
         self.key = key
         self.value = value
@@ -32,11 +48,17 @@ public struct ParquetKeyValue: Hashable, Sendable {
 public struct ParquetColumnChunk: Hashable, Sendable {
     /// Set when the chunk lives in another file (not supported for reading).
     public var filePath: String?
+    /// A deprecated, inconsistently used offset (`file_offset`); 0 when no metadata is written outside the footer.
     public var fileOffset: Int64
+    /// The chunk's column metadata (`meta_data`); nil when the footer lacks it, as for encrypted columns.
     public var metadata: ParquetColumnMetadata?
+    /// The file offset of the chunk's offset index, if any.
     public var offsetIndexOffset: Int64?
+    /// The bytes of the chunk's offset index, if any.
     public var offsetIndexLength: Int?
+    /// The file offset of the chunk's column index, if any.
     public var columnIndexOffset: Int64?
+    /// The bytes of the chunk's column index, if any.
     public var columnIndexLength: Int?
     /// Whether the chunk's metadata or data are encrypted.
     public var isEncrypted: Bool
@@ -44,22 +66,33 @@ public struct ParquetColumnChunk: Hashable, Sendable {
 
 /// One row group (`RowGroup` of parquet.thrift).
 public struct ParquetRowGroup: Hashable, Sendable {
+    /// The row group's column chunks, one per leaf column in schema order.
     public var columns: [ParquetColumnChunk]
+    /// The bytes of all the row group's column data uncompressed.
     public var totalByteSize: Int64
+    /// The number of rows in the row group.
     public var rowCount: Int64
+    /// The file offset of the row group's first page (data or dictionary), if set.
     public var fileOffset: Int64?
+    /// The bytes of all the row group's column data as stored, if set.
     public var totalCompressedSize: Int64?
+    /// The row group's position in the file, if set.
     public var ordinal: Int?
 }
 
 /// A Parquet file's footer (`FileMetaData` of parquet.thrift).
 public struct ParquetFileMetadata: Hashable, Sendable {
+    /// The format version the writer declared (1 or 2, which readers treat alike).
     public var version: Int
     /// The schema tree flattened depth-first; the first element is the root.
     public var schema: [ParquetSchemaElement]
+    /// The number of rows in the file.
     public var rowCount: Int64
+    /// The file's row groups, in file order.
     public var rowGroups: [ParquetRowGroup]
+    /// The file's key-value metadata (pyarrow stores `ARROW:schema` here).
     public var keyValueMetadata: [ParquetKeyValue]
+    /// The application that wrote the file (`created_by`), e.g. `parquet-cpp-arrow version 17.0.0`.
     public var createdBy: String?
     /// Whether the footer announces encrypted columns (`encryption_algorithm` is set).
     public var isEncrypted: Bool

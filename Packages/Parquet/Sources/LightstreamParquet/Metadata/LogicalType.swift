@@ -1,20 +1,30 @@
 /// The unit of a Parquet TIME or TIMESTAMP logical type.
 public enum ParquetTimeUnit: Hashable, Sendable {
+    /// Milliseconds (`MILLIS`), microseconds (`MICROS`) or nanoseconds (`NANOS`).
     case millis, micros, nanos
 }
 
 /// A Parquet logical type annotation (the `LogicalType` union of parquet.thrift).
 public enum ParquetLogicalType: Hashable, Sendable {
+    /// UTF-8 text (`STRING`), a map (`MAP`), a list (`LIST`) or an enum stored as a BYTE_ARRAY (`ENUM`).
     case string, map, list, `enum`
+    /// A decimal of `precision` digits, `scale` of them after the point (`DECIMAL`).
     case decimal(precision: Int, scale: Int)
+    /// Days since the Unix epoch (`DATE`).
     case date
+    /// A time of day in `unit` since midnight, local or UTC-adjusted (`TIME`).
     case time(unit: ParquetTimeUnit, adjustedToUTC: Bool)
+    /// An instant or local date-time in `unit` since the Unix epoch (`TIMESTAMP`).
     case timestamp(unit: ParquetTimeUnit, adjustedToUTC: Bool)
+    /// A signed or unsigned integer of 8, 16, 32 or 64 bits (`INTEGER`).
     case integer(bitWidth: Int, signed: Bool)
     /// Only nulls are stored (`UNKNOWN` in the specification).
     case unknown
+    /// A JSON document (`JSON`), a BSON document (`BSON`), a 16-byte UUID (`UUID`) or a half float in 2 bytes (`FLOAT16`).
     case json, bson, uuid, float16
+    /// A semi-structured value in the Variant binary encoding (`VARIANT`).
     case variant
+    /// Geospatial features in WKB with planar (`GEOMETRY`) or non-planar edges (`GEOGRAPHY`).
     case geometry, geography
     /// A union member this reader does not know (its field id).
     case other(Int16)

@@ -1,12 +1,16 @@
 /// Where one page of a column chunk is (`PageLocation` of parquet.thrift).
 public struct ParquetPageLocation: Hashable, Sendable {
+    /// The file offset of the page.
     public var offset: Int64
+    /// The bytes of the page as stored, its header included.
     public var compressedPageSize: Int
+    /// The index within the row group of the page's first row.
     public var firstRowIndex: Int64
 }
 
 /// The page locations of one column chunk (`OffsetIndex` of parquet.thrift).
 public struct ParquetOffsetIndex: Hashable, Sendable {
+    /// The locations of the chunk's data pages, in file order.
     public var pageLocations: [ParquetPageLocation]
 }
 
@@ -16,9 +20,11 @@ public struct ParquetColumnIndex: Hashable, Sendable {
     public var nullPages: [Bool]
     /// The plain-encoded minimum of each page (empty for null pages).
     public var minValues: [[UInt8]]
+    /// The plain-encoded maximum of each page (empty for null pages).
     public var maxValues: [[UInt8]]
     /// 0 unordered, 1 ascending, 2 descending.
     public var boundaryOrder: Int
+    /// The number of nulls in each page, if the writer stored them.
     public var nullCounts: [Int64]?
 }
 

@@ -1,6 +1,7 @@
 /// One node of the flattened Parquet schema (`SchemaElement` of parquet.thrift): a group when it
 /// has children, else a leaf column with a physical type.
 public struct ParquetSchemaElement: Hashable, Sendable {
+    /// The name of the field (for the root, of the schema).
     public var name: String
     /// The physical type of a leaf; nil for groups.
     public var type: ParquetPhysicalType?
@@ -10,12 +11,18 @@ public struct ParquetSchemaElement: Hashable, Sendable {
     public var repetition: ParquetRepetition?
     /// The number of children of a group; nil or 0 for leaves.
     public var childCount: Int?
+    /// The deprecated annotation (`converted_type`), superseded by ``logicalType``.
     public var convertedType: ParquetConvertedType?
+    /// The digits after the decimal point of a DECIMAL (deprecated; see ``logicalType``).
     public var scale: Int?
+    /// The total digits of a DECIMAL (deprecated; see ``logicalType``).
     public var precision: Int?
+    /// The field id of the original schema, when it had ids (`field_id`).
     public var fieldID: Int?
+    /// The logical type annotation (`logicalType`), which replaces ``convertedType``.
     public var logicalType: ParquetLogicalType?
 
+    /// Creates a schema element; leave `type` nil for a group.
     public init(name: String, type: ParquetPhysicalType? = nil, typeLength: Int? = nil,
                 repetition: ParquetRepetition? = nil, childCount: Int? = nil,
                 convertedType: ParquetConvertedType? = nil, scale: Int? = nil, precision: Int? = nil,

@@ -3,14 +3,19 @@
 public struct ParquetStatistics: Hashable, Sendable {
     /// The minimum by the column's sort order (`min_value`), or the deprecated signed `min`.
     public var min: [UInt8]?
+    /// The maximum by the column's sort order (`max_value`), or the deprecated signed `max`.
     public var max: [UInt8]?
     /// Whether `min`/`max` came from the deprecated fields, whose sort order is signed byte-wise
     /// and so untrustworthy for strings and unsigned integers.
     public var isDeprecatedMinMax: Bool
+    /// The number of null values, if stored (absent does not mean 0).
     public var nullCount: Int64?
+    /// The number of distinct values, if stored.
     public var distinctCount: Int64?
+    /// The number of NaN values of a floating-point column, if stored.
     public var nanCount: Int64?
 
+    /// Creates statistics from stored values; each absent one stays nil.
     public init(min: [UInt8]? = nil, max: [UInt8]? = nil, isDeprecatedMinMax: Bool = false,
                 nullCount: Int64? = nil, distinctCount: Int64? = nil, nanCount: Int64? = nil) {
         self.min = min
@@ -49,13 +54,19 @@ extension ParquetStatistics {
 
 /// One value of a Parquet physical type, as statistics and page indexes store it.
 public enum ParquetValue: Hashable, Sendable, CustomStringConvertible {
+    /// A BOOLEAN value.
     case boolean(Bool)
+    /// An INT32 value.
     case int32(Int32)
+    /// An INT64 value.
     case int64(Int64)
     /// The 12 bytes of an INT96.
     case int96([UInt8])
+    /// A FLOAT value.
     case float(Float)
+    /// A DOUBLE value.
     case double(Double)
+    /// The bytes of a BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY value.
     case bytes([UInt8])
 
     /// Decodes the plain encoding of one value (statistics store bytes without a length prefix);
@@ -78,6 +89,7 @@ public enum ParquetValue: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Numbers and booleans as Swift prints them, INT96 as hex bytes, other bytes as quoted text when single-line UTF-8, else hex.
     public var description: String {
         switch self {
         case .boolean(let v): "\(v)"

@@ -25,6 +25,7 @@ public final class ParquetFileReader: Sendable {
     /// The Arrow schema of what ``readRowGroup(_:)`` returns (projected, with `ARROW:schema`
     /// types restored).
     public let schema: Schema
+    /// The options the reader was opened with.
     public let options: ParquetReadOptions
     let plans: [ColumnPlan]
     /// The footer's length in bytes.

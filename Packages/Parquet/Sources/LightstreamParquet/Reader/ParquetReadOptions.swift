@@ -31,5 +31,6 @@ public struct ParquetReadOptions: Sendable {
     /// tiny run-length pages can make the reader allocate for one column.
     public var maximumChunkValues = 1 << 28
 
+    /// Creates options with the defaults: all columns and row groups, threads on, checksums off.
     public init() {}
 }

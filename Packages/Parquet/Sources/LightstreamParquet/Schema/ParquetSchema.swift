@@ -5,11 +5,14 @@ public struct ParquetColumnDescriptor: Hashable, Sendable {
     public var path: [String]
     /// The leaf's schema element (physical type, width, annotations).
     public var element: ParquetSchemaElement
+    /// The definition level of a present value: the number of optional or repeated nodes on the path.
     public var maxDefinitionLevel: Int
+    /// The number of repeated nodes on the path; 0 for a column outside any list.
     public var maxRepetitionLevel: Int
 
     /// The path joined by dots, as `pq.ParquetFile(...).schema` prints it.
     public var dottedPath: String { path.joined(separator: ".") }
+    /// The leaf's physical type.
     public var physicalType: ParquetPhysicalType { element.type ?? .byteArray }
 }
 
