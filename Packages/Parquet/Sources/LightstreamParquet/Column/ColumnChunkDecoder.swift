@@ -76,6 +76,7 @@ struct ColumnChunkDecoder {
         var position = Int(start)
 
         var chunk = DecodedColumnChunk(values: ValueBuffer(kind: try valueKind()))
+        reserve(&chunk, values: Int(metadata.valueCount), metadata: metadata)
         var dictionary: ValueBuffer?
         var indices: Vec64<Int32>? = keepDictionary ? Vec64<Int32>() : nil
         var scratch = Vec64<UInt8>()
@@ -202,6 +203,26 @@ struct ColumnChunkDecoder {
         }
         chunk.values.finishOffsets()
         return chunk
+    }
+
+    /// Reserves the chunk's buffers once instead of growing them page by page: levels and
+    /// fixed-width values from the (already bounded) value count; byte-array data from the chunk's
+    /// uncompressed size, but never more than 16 times the bytes the chunk takes in the file, so a
+    /// lying size cannot make the reader allocate what the input cannot back.
+    private func reserve(_ chunk: inout DecodedColumnChunk, values count: Int, metadata: ParquetColumnMetadata) {
+        if descriptor.maxDefinitionLevel > 0 { chunk.definitionLevels.reserveCapacity(count) }
+        if descriptor.maxRepetitionLevel > 0 { chunk.repetitionLevels.reserveCapacity(count) }
+        switch chunk.values.kind {
+        case .fixed(let width):
+            if !keepDictionary { chunk.values.data.reserveCapacity(count * width) }
+        case .boolean:
+            chunk.values.data.reserveCapacity((count + 7) / 8)
+        case .byteArray(let large):
+            if keepDictionary { return }
+            if large { chunk.values.offsets64.reserveCapacity(count + 1) } else { chunk.values.offsets32.reserveCapacity(count + 1) }
+            let backed = Int(clamping: metadata.totalCompressedSize) * 16 + (1 << 20)
+            chunk.values.data.reserveCapacity(Swift.max(0, Swift.min(Int(clamping: metadata.totalUncompressedSize), backed)))
+        }
     }
 
     /// PLAIN fixed-width values whose page holds nothing else are decompressed straight into the
