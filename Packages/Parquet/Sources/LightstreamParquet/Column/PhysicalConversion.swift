@@ -80,7 +80,8 @@ enum PhysicalConversion {
             out.appendUninitialized(count: count) { target in
                 for i in 0..<count {
                     let nanos = Int64(littleEndian: base.loadUnaligned(fromByteOffset: i * 12, as: Int64.self))
-                    let julian = Int64(Int32(littleEndian: base.loadUnaligned(fromByteOffset: i * 12 + 8, as: Int32.self)))
+                    // The Julian day is unsigned, as Arrow C++ reads it (days past 2^31 wrap as there).
+                    let julian = Int64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: i * 12 + 8, as: UInt32.self)))
                     target[i] = (julian &- 2_440_588) &* 86_400_000_000_000 &+ nanos
                 }
             }
