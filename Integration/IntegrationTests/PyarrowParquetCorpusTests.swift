@@ -98,7 +98,7 @@ struct PyarrowParquetCorpusTests {
         guard let theirs else {
             return .onlyPyarrowRefuses((try? String(contentsOfFile: "\(out)/\(index).error", encoding: .utf8)) ?? "")
         }
-        if let difference = ParquetComparison.difference(ours, theirs) { return .differ(difference) }
+        if let difference = try ParquetComparison.difference(ours, theirs) { return .differ(difference) }
         return .equal
     }
 
@@ -239,25 +239,27 @@ enum ParquetComparison {
         return "?"
     }
 
-    /// Nil when equal, else the first difference found.
+    /// Nil when equal, else the differences found (the first differing row of each column).
     static func difference(_ ours: Table, _ theirs: Table) throws -> String? {
         let a = ours.schema.fields, b = theirs.schema.fields
         guard a.map(\.name) == b.map(\.name) else { return "names \(a.map(\.name)) vs pyarrow's \(b.map(\.name))" }
-        for (x, y) in zip(a, b) {
-            guard stripped(x.type) == stripped(y.type) else { return "\(x.name): type \(stripped(x.type)) vs pyarrow's \(stripped(y.type))" }
-            guard x.nullable == y.nullable else { return "\(x.name): nullable \(x.nullable) vs pyarrow's \(y.nullable)" }
-        }
         guard ours.rowCount == theirs.rowCount else { return "\(ours.rowCount) rows vs pyarrow's \(theirs.rowCount)" }
-        for (k, field) in a.enumerated() {
-            let type = stripped(field.type)
-            let x = try column(ours, k, as: type), y = try column(theirs, k, as: type)
-            if x == y { continue }
-            // Find the first differing row for the message.
-            for row in 0..<ours.rowCount where value(x, row) != value(y, row) {
-                return "\(field.name): row \(row) is \(value(x, row)), pyarrow's \(value(y, row))"
+        var differences: [String] = []
+        for (k, (x, y)) in zip(a, b).enumerated() {
+            guard stripped(x.type) == stripped(y.type) else {
+                differences.append("\(x.name): type \(stripped(x.type)) vs pyarrow's \(stripped(y.type))")
+                continue
             }
-            return "\(field.name): values differ (in a way that prints the same)"
+            if x.nullable != y.nullable { differences.append("\(x.name): nullable \(x.nullable) vs pyarrow's \(y.nullable)") }
+            let type = stripped(x.type)
+            let mine = try column(ours, k, as: type), pyarrows = try column(theirs, k, as: type)
+            if mine == pyarrows { continue }
+            if let row = (0..<ours.rowCount).first(where: { value(mine, $0) != value(pyarrows, $0) }) {
+                differences.append("\(x.name): row \(row) is \(value(mine, row)), pyarrow's \(value(pyarrows, row))")
+            } else {
+                differences.append("\(x.name): values differ (in a way that prints the same)")
+            }
         }
-        return nil
+        return differences.isEmpty ? nil : differences.joined(separator: "; ")
     }
 }

@@ -154,7 +154,8 @@ def write_and_read(t, out, options, style):
         let theirs = try MappedArrowFile(path: directory + "/t.arrow").table()
         let reader = try ParquetFileReader(path: directory + "/t.parquet")
         let ours = try reader.readAll()
-        #expect(try ParquetComparison.difference(ours, theirs) == nil, "\(label)")
+        let difference = try ParquetComparison.difference(ours, theirs)
+        #expect(difference == nil, "\(label): \(difference ?? "")")
         var options = ParquetReadOptions()
         options.useThreads = false
         options.verifyChecksums = true
@@ -185,17 +186,17 @@ def write_and_read(t, out, options, style):
 
     @Test(arguments: matrix)
     func compressionPagesAndDictionaries(_ test: Case) throws {
-        try run(test)
+        try Self.run(test)
     }
 
     @Test(arguments: encodingCases)
     func encodingsAndOptions(_ test: Case) throws {
-        try run(test)
+        try Self.run(test)
     }
 
     /// A file DuckDB writes (its own writer, its own choices of encodings and types).
     @Test func duckDBFile() throws {
-        let directory = try temporaryDirectory()
+        let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         _ = try PyarrowPeer.run(#"""
         import duckdb, pyarrow as pa, pyarrow.parquet as pq
