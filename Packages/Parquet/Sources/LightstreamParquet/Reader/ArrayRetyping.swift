@@ -2,7 +2,7 @@ import LightstreamArrow
 import Vec64
 
 /// Turns an assembled array (Parquet's natural Arrow types) into the schema's final type: the
-/// `ARROW:schema` types pyarrow restores (time zones and units, durations, date64, large lists,
+/// `ARROW:schema` types pyarrow restores (time zones, durations, large lists,
 /// views, dictionaries, narrower decimals) and the dictionary columns the caller asked for.
 enum ArrayRetyping {
     static func finish(_ array: ArrayData, as target: DataType) throws(ParquetError) -> ArrayData {
