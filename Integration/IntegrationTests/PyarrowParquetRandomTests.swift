@@ -194,6 +194,31 @@ def write_and_read(t, out, options, style):
         try Self.run(test)
     }
 
+    /// Column projection, row group selection and `dictionaryColumns` against pyarrow's
+    /// `columns`, `read_row_groups` and `read_dictionary` on the same file.
+    @Test func projectionAndDictionaryColumns() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try PyarrowPeer.run(Self.generator + """
+
+        t = table(200, \(Self.rows))
+        pq.write_table(t, "\(directory)/t.parquet", \(Self.sizes))
+        f = pq.ParquetFile("\(directory)/t.parquet", read_dictionary=["string", "binary", "large_string"])
+        r = f.read_row_groups([2, 0], columns=["i32", "string", "binary", "large_string", "list_struct", "map", "struct_list"]).unify_dictionaries()
+        with pa.ipc.new_file("\(directory)/t.arrow", r.schema) as w:
+            w.write_table(r)
+        """)
+        var options = ParquetReadOptions()
+        options.columns = ["i32", "string", "binary", "large_string", "list_struct", "map", "struct_list"]
+        options.rowGroups = [2, 0]
+        options.dictionaryColumns = ["string", "binary", "large_string"]
+        let ours = try ParquetFileReader(path: directory + "/t.parquet", options: options).readAll()
+        let theirs = try MappedArrowFile(path: directory + "/t.arrow").table()
+        let difference = try ParquetComparison.difference(ours, theirs)
+        #expect(difference == nil, "\(difference ?? "")")
+        #expect(ours.schema.fields.count == 7)
+    }
+
     /// A file DuckDB writes (its own writer, its own choices of encodings and types).
     @Test func duckDBFile() throws {
         let directory = try Self.temporaryDirectory()
