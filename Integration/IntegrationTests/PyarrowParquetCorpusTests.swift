@@ -53,10 +53,10 @@ struct PyarrowParquetCorpusTests {
         #expect(Self.files.count == 73, "found \(Self.files.count) Parquet files under \(Self.corpus)")
     }
 
-    /// Reads every file with pyarrow once per test run: `<out>/<n>.arrow` for file `n` of
-    /// ``files`` (an Arrow IPC file of `pq.read_table`), or `<out>/<n>.error` holding pyarrow's
-    /// refusal.
-    static let pyarrowReads: Result<String, any Error> = Result {
+    /// Reads every file with pyarrow into a new directory `out`: `<out>/<n>.arrow` for file `n`
+    /// of ``files`` (an Arrow IPC file of `pq.read_table`), or `<out>/<n>.error` holding
+    /// pyarrow's refusal.
+    static func readWithPyarrow() throws -> String {
         let out = NSTemporaryDirectory() + "lightstream-parquet-corpus-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let list = files.map { "\"\(corpus)/\($0)\"" }.joined(separator: ",\n    ")
@@ -86,8 +86,7 @@ struct PyarrowParquetCorpusTests {
     }
 
     /// Our reading of corpus file `index` against pyarrow's.
-    static func outcome(_ index: Int) throws -> Outcome {
-        let out = try pyarrowReads.get()
+    static func outcome(_ index: Int, pyarrowReads out: String) throws -> Outcome {
         let path = corpus + "/" + files[index]
         let theirs: Table? = FileManager.default.fileExists(atPath: "\(out)/\(index).arrow")
             ? try MappedArrowFile(path: "\(out)/\(index).arrow").table() : nil
@@ -110,9 +109,11 @@ struct PyarrowParquetCorpusTests {
     /// Each file: read equal, or refused by both, or a listed difference; and the gold count.
     @Test func corpusMatchesPyarrow() throws {
         try #require(Self.files.count == 73)
+        let out = try Self.readWithPyarrow()
+        defer { try? FileManager.default.removeItem(atPath: out) }
         var equal = 0
         for (index, file) in Self.files.enumerated() {
-            let result = try Self.outcome(index)
+            let result = try Self.outcome(index, pyarrowReads: out)
             switch result {
             case .equal:
                 equal += 1
@@ -173,6 +174,26 @@ struct PyarrowParquetCorpusTests {
             for group in 0..<reader.rowGroupCount { rowGroups.append(try reader.readRowGroup(group)) }
             #expect(try Table(schema: reader.schema, batches: rowGroups) == whole, "\(file): row groups, threads \(threads)")
         }
+    }
+
+    /// The comparison itself sees a changed value, a changed null, a changed type, nullability
+    /// or name, and looks past chunking and field metadata.
+    @Test func comparisonSeesDifferences() throws {
+        func table(_ values: [Int32?], name: String = "a", type: DataType = .int32, nullable: Bool = true,
+                   metadata: [String: String] = [:], split: Int? = nil) throws -> Table {
+            let schema = Schema([Field(name, type, nullable: nullable, metadata: metadata)])
+            let column = PrimitiveArray<Int32>(values, type: type).data
+            let parts = split.map { [0..<$0, $0..<values.count] } ?? [0..<values.count]
+            return try Table(schema: schema, batches: parts.map { try RecordBatch(schema: schema, columns: [column.slice($0)], length: $0.count) })
+        }
+        let base = try table([1, 2, nil, 4])
+        #expect(try ParquetComparison.difference(base, table([1, 2, nil, 4], metadata: ["PARQUET:field_id": "1"], split: 1)) == nil)
+        #expect(try ParquetComparison.difference(base, table([1, 3, nil, 4])) != nil)
+        #expect(try ParquetComparison.difference(base, table([1, 2, 3, 4])) != nil)
+        #expect(try ParquetComparison.difference(base, table([1, 2, nil, 4], type: .date32)) != nil)
+        #expect(try ParquetComparison.difference(base, table([1, 2, nil, 4], nullable: false)) != nil)
+        #expect(try ParquetComparison.difference(base, table([1, 2, nil, 4], name: "b")) != nil)
+        #expect(try ParquetComparison.difference(base, table([1, 2, nil], split: 1)) != nil)
     }
 
     static let checksumFiles = [
