@@ -2,7 +2,7 @@ import LightstreamArrow
 import Vec64
 
 /// Turns an assembled array (Parquet's natural Arrow types) into the schema's final type: the
-/// `ARROW:schema` types pyarrow restores (time zones and units, durations, date64, large lists,
+/// `ARROW:schema` types pyarrow restores (time zones, durations, large lists,
 /// views, dictionaries, narrower decimals) and the dictionary columns the caller asked for.
 enum ArrayRetyping {
     static func finish(_ array: ArrayData, as target: DataType) throws(ParquetError) -> ArrayData {
@@ -23,6 +23,8 @@ enum ArrayRetyping {
             return ArrayData(type: target, length: array.length, offset: array.offset, validity: array.validity,
                              buffers: [widen(array.buffers[0], count: array.length + 1)], children: [child],
                              nullCount: array.knownNullCount)
+        case (.list, .fixedSizeList(let field, let size)):
+            return try fixedSizeList(array, field: field, size: size, target: target)
         case (.timestamp(let from, _), .timestamp(let to, _)):
             return try rescale(array, from: from, to: to, target: target)
         case (.int64, .timestamp), (.int64, .duration), (.timestamp, .duration):
@@ -103,6 +105,52 @@ enum ArrayRetyping {
     }
 
     /// The validity bitmap of `array` starting at bit 0 (assembled arrays have offset 0).
+    /// A list whose valid slots hold `size` values each as a fixed-size list. Null slots, which
+    /// Parquet stores empty, take `size` null values (fixed-width children only).
+    private static func fixedSizeList(_ array: ArrayData, field: Field, size: Int, target: DataType) throws(ParquetError) -> ArrayData {
+        let child = try finish(array.children[0], as: field.type)
+        let n = array.length
+        var contiguous = true
+        let first = n > 0 ? array.listRange(at: 0).lowerBound : 0
+        for i in 0..<n {
+            let range = array.listRange(at: i)
+            if array.isNull(i) && range.isEmpty && size > 0 {
+                contiguous = false
+                continue
+            }
+            guard range.count == size else {
+                throw ParquetError(.corruptPage("fixed_size_list<\(size)> slot \(i) holds \(range.count) values"))
+            }
+            if range.lowerBound != first + i * size { contiguous = false }
+        }
+        if contiguous {
+            return ArrayData(type: target, length: n, validity: realigned(array),
+                             children: [child.slice(first..<(first + n * size))], nullCount: array.knownNullCount)
+        }
+        guard case .fixedWidth(let width) = child.type.layout else {
+            throw ParquetError(.unsupported("fixed_size_list of \(child.type) with null slots"))
+        }
+        // Gather each valid slot's values; null slots get zeroed, null values.
+        var values = Vec64<UInt8>(zeroedCount: n * size * width)
+        var validity = Vec64<UInt8>(zeroedCount: (n * size + 7) / 8)
+        child.buffers[0].withUnsafeBytes { source in
+            values.withUnsafeMutableBufferPointer { target in
+                validity.withUnsafeMutableBufferPointer { bits in
+                    for i in 0..<n where !array.isNull(i) {
+                        let range = array.listRange(at: i)
+                        for (k, j) in range.enumerated() where child.isValid(j) {
+                            let slot = i * size + k
+                            for b in 0..<width { target[slot * width + b] = source[(child.offset + j) * width + b] }
+                            bits[slot >> 3] |= 1 << UInt8(slot & 7)
+                        }
+                    }
+                }
+            }
+        }
+        let gathered = ArrayData(type: child.type, length: n * size, validity: validity.freeze(), buffers: [values.freeze()])
+        return ArrayData(type: target, length: n, validity: realigned(array), children: [gathered], nullCount: array.knownNullCount)
+    }
+
     private static func realigned(_ array: ArrayData) -> Buffer? {
         precondition(array.offset == 0 || array.validity == nil, "assembled arrays start at offset 0")
         return array.validity

@@ -54,8 +54,11 @@ enum ArrowSchemaRestore {
         case (.utf8, .dictionary(.int32, .utf8, _)), (.binary, .dictionary(.int32, .binary, _)),
              (.utf8, .dictionary(.int32, .largeUtf8, _)), (.binary, .dictionary(.int32, .largeBinary, _)):
             return stored
-        case (.timestamp, .timestamp), (.int64, .duration), (.date32, .date64), (.int32, .date64),
-             (.int64, .timestamp), (.timestamp, .date64):
+        case (.timestamp(let unit, let zone), .timestamp(_, let storedZone)):
+            // As pyarrow: the unit stays the one read; the stored time zone replaces UTC only.
+            if zone == "UTC", let storedZone, !storedZone.isEmpty { return .timestamp(unit, timezone: storedZone) }
+            return read
+        case (.int64, .duration), (.int64, .timestamp):
             return stored
         case (.decimal128, .decimal32), (.decimal128, .decimal64), (.decimal128, .decimal256), (.decimal256, .decimal128):
             return stored
@@ -65,13 +68,14 @@ enum ArrowSchemaRestore {
         case (.fixedSizeBinary(let a), .fixedSizeBinary(let b)) where a == b:
             return stored
         case (.list(let r), .list(let s)), (.list(let r), .largeList(let s)):
+            // The element keeps the Parquet name (`element`, or a legacy name), as in pyarrow.
             guard let child = restoredType(r.type, s.type) else { return nil }
-            let field = Field(s.name, child, nullable: r.nullable, metadata: s.metadata)
+            let field = Field(r.name, child, nullable: r.nullable, metadata: s.metadata)
             if case .largeList = stored { return .largeList(field) }
             return .list(field)
         case (.list(let r), .fixedSizeList(let s, let size)):
             guard let child = restoredType(r.type, s.type) else { return nil }
-            return .fixedSizeList(Field(s.name, child, nullable: r.nullable, metadata: s.metadata), listSize: size)
+            return .fixedSizeList(Field(r.name, child, nullable: r.nullable, metadata: s.metadata), listSize: size)
         case (.struct(let r), .struct(let s)) where r.count == s.count:
             var fields: [Field] = []
             for (a, b) in zip(r, s) {

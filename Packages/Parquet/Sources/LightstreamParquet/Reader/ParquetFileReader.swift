@@ -98,7 +98,10 @@ public final class ParquetFileReader: Sendable {
         for i in mapping.fields.indices where options.dictionaryColumns.contains(mapping.fields[i].name) {
             let type = mapping.fields[i].type
             if type == .utf8 || type == .binary || type == .largeUtf8 || type == .largeBinary {
-                let dictionary = DataType.dictionary(index: .int32, value: type, ordered: false)
+                // As pyarrow's read_dictionary: 32-bit offsets in the dictionary, whatever the
+                // stored Arrow type.
+                let value: DataType = type == .largeUtf8 ? .utf8 : type == .largeBinary ? .binary : type
+                let dictionary = DataType.dictionary(index: .int32, value: value, ordered: false)
                 mapping.fields[i].type = dictionary
                 mapping.plans[i] = mapping.plans[i].retargeted(to: dictionary)
             }
@@ -109,11 +112,13 @@ public final class ParquetFileReader: Sendable {
         neededColumns = plans.flatMap(\.columns)
     }
 
-    /// Keeps the fields (and struct members) the projection names.
+    /// Keeps the fields (and struct members) the projection names, in the order it names them.
     private static func project(_ mapping: ArrowSchemaMapping, _ schema: ParquetSchema, _ names: [String]?) throws(ParquetError) -> ([Field], [ColumnPlan]) {
         guard let names else { return (mapping.fields, mapping.plans) }
         var keep = Set<Int>()
-        for name in names {
+        // The position of the first name that selects each leaf: fields come in that order.
+        var firstMention: [Int: Int] = [:]
+        for (position, name) in names.enumerated() {
             let matches = schema.columns.indices.filter {
                 let path = schema.columns[$0].path
                 return path.first == name || schema.columns[$0].dottedPath == name
@@ -121,16 +126,17 @@ public final class ParquetFileReader: Sendable {
             }
             guard !matches.isEmpty else { throw ParquetError(.notFound("no column named \(name)")) }
             keep.formUnion(matches)
+            for leaf in matches where firstMention[leaf] == nil { firstMention[leaf] = position }
         }
-        var fields: [Field] = []
-        var plans: [ColumnPlan] = []
+        var kept: [(field: Field, plan: ColumnPlan, position: Int)] = []
         for (field, plan) in zip(mapping.fields, mapping.plans) {
             if let (f, p) = plan.pruned(field, keeping: keep) {
-                fields.append(f)
-                plans.append(p)
+                kept.append((f, p, p.columns.compactMap { firstMention[$0] }.min() ?? names.count))
             }
         }
-        return (fields, plans)
+        // As pyarrow: the fields in the order the names ask for them, not the file's.
+        kept = kept.enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element)
+        return (kept.map(\.field), kept.map(\.plan))
     }
 
     /// Whether the file comes from parquet-mr before 1.2.9 (or an unversioned parquet-mr), whose

@@ -5,7 +5,8 @@ public struct ParquetReadOptions: Sendable {
     /// spans two row groups.
     public var batchSize = 65_536
     /// The columns to read, by top-level name or dotted leaf path (`a.b.c` selects the leaf and
-    /// keeps its ancestors); nil reads all.
+    /// keeps its ancestors); nil reads all. Fields come in the order of the first name that selects
+    /// each (as pyarrow's `columns`).
     public var columns: [String]?
     /// The row groups to read, in this order; nil reads all.
     public var rowGroups: [Int]?

@@ -19,7 +19,8 @@ extension ColumnPlan {
             case .largeUtf8, .largeBinary:
                 if p.type == .utf8 || p.type == .binary { p.type = target }
             case .dictionary(.int32, let value, _):
-                if p.type == value || (p.type == .utf8 && value == .largeUtf8) || (p.type == .binary && value == .largeBinary) {
+                if p.type == value || (p.type == .utf8 && value == .largeUtf8) || (p.type == .binary && value == .largeBinary)
+                    || (p.type == .largeUtf8 && value == .utf8) || (p.type == .largeBinary && value == .binary) {
                     p.type = target
                 }
             default: break
