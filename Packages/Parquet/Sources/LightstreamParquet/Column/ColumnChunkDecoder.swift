@@ -214,7 +214,9 @@ struct ColumnChunkDecoder {
         if descriptor.maxRepetitionLevel > 0 { chunk.repetitionLevels.reserveCapacity(count) }
         switch chunk.values.kind {
         case .fixed(let width):
-            if !keepDictionary { chunk.values.data.reserveCapacity(count * width) }
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
+            let backed = Int(clamping: metadata.totalCompressedSize) * 16 + (1 << 20)
+            if !keepDictionary && !overflow { chunk.values.data.reserveCapacity(Swift.min(bytes, backed, options.maximumChunkBytes)) }
         case .boolean:
             chunk.values.data.reserveCapacity((count + 7) / 8)
         case .byteArray(let large):
@@ -310,11 +312,8 @@ struct ColumnChunkDecoder {
         switch encoding {
         case .plainDictionary, .rleDictionary:
             guard let dictionary else { throw ParquetError(.corruptPage("dictionary-encoded page without a dictionary page")) }
-            guard !bytes.isEmpty || count == 0 else { throw ParquetError(.truncated("dictionary indices without a bit width")) }
             if count == 0 { return }
-            let width = Int(bytes[0])
-            guard width <= 32 else { throw ParquetError(.corruptPage("dictionary index bit width \(width)")) }
-            var decoder = try RLEBitPackedHybridDecoder(bytes: UnsafeRawBufferPointer(rebasing: bytes[1...]), bitWidth: width)
+            var decoder = try RLEBitPackedHybridDecoder.dictionaryIndices(bytes)
             if indices != nil {
                 let before = indices!.count
                 try decoder.decode(count: count, appendingTo: &indices!)
@@ -327,19 +326,21 @@ struct ColumnChunkDecoder {
             try decoder.decode(count: count, appendingTo: &scratch)
             try scratch.withUnsafeBufferPointer { (all) throws(ParquetError) in
                 try DictionaryIndices.check(all, dictionaryCount: dictionary.count)
-                try values.appendGathering(all, from: dictionary)
+                try values.appendGathering(all, from: dictionary, maximumBytes: options.maximumChunkBytes)
             }
         default:
             if var kept = indices {
                 // A fallback page after dictionary pages: materialise what was kept, then go on plainly.
                 if let dictionary {
-                    try kept.withUnsafeBufferPointer { (all) throws(ParquetError) in try values.appendGathering(all, from: dictionary) }
+                    try kept.withUnsafeBufferPointer { (all) throws(ParquetError) in
+                        try values.appendGathering(all, from: dictionary, maximumBytes: options.maximumChunkBytes)
+                    }
                 }
                 kept.removeAll()
                 indices = nil
             }
-            let used = try ValueDecoding.decode(bytes, encoding, count: count, physical: physical, into: &values)
-            _ = used
+            _ = try ValueDecoding.decode(bytes, encoding, count: count, physical: physical, into: &values,
+                                         maximumBytes: options.maximumChunkBytes)
         }
     }
 }

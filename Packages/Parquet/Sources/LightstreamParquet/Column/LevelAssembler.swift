@@ -6,6 +6,8 @@ import Vec64
 struct LevelAssembler {
     let chunks: [Int: DecodedColumnChunk]
     let descriptors: [ParquetColumnDescriptor]
+    /// The most bytes one leaf's values may take once null slots are spread out.
+    var maximumBytes = Int.max
 
     /// Scans the level entries of `column` that are slots of a node: repetition at most
     /// `slotRepetition` and definition at least `slotDefinition`; calls `body` with each slot's
@@ -49,9 +51,7 @@ struct LevelAssembler {
         var length = 0
         let column = ColumnPlan.structure(plan).firstColumn
         if plan.nullable {
-            length = forEachSlot(column: column, slotRepetition: plan.slotRepetition, slotDefinition: plan.slotDefinition) { _, d in
-                _ = d
-            }
+            length = forEachSlot(column: column, slotRepetition: plan.slotRepetition, slotDefinition: plan.slotDefinition) { _, _ in }
             bits = Vec64<UInt8>(zeroedCount: (length + 7) / 8)
             var i = 0
             bits.withUnsafeMutableBufferPointer { b in
@@ -136,8 +136,11 @@ struct LevelAssembler {
             var values = chunk.values
             var type = plan.type
             if case .dictionary(_, let valueType, _) = type { type = valueType }
-            if chunk.indices != nil, let dictionary = chunk.dictionary, let indices = chunk.indices {
-                try indices.withUnsafeBufferPointer { (i) throws(ParquetError) in try values.appendGathering(i, from: dictionary) }
+            if let dictionary = chunk.dictionary, let indices = chunk.indices {
+                // Indices kept for a dictionary type the caller did not end up asking for.
+                try indices.withUnsafeBufferPointer { (i) throws(ParquetError) in
+                    try values.appendGathering(i, from: dictionary, maximumBytes: maximumBytes)
+                }
                 values.finishOffsets()
             }
             let dense = try PhysicalConversion.convert(values, physical: descriptor.physicalType, to: type)
@@ -239,7 +242,11 @@ struct LevelAssembler {
         case .none:
             return ArrayData(type: type, length: slots)
         case .fixed(let buffer, let width):
-            var out = Vec64<UInt8>(zeroedCount: slots * width)
+            let (bytes, overflow) = slots.multipliedReportingOverflow(by: width)
+            guard !overflow, bytes <= maximumBytes else {
+                throw ParquetError(.limitExceeded("\(slots) slots of \(width) bytes pass the limit of \(maximumBytes) bytes"))
+            }
+            var out = Vec64<UInt8>(zeroedCount: bytes)
             buffer.withUnsafeBytes { source in
                 out.withUnsafeMutableBufferPointer { target in
                     guard let t = UnsafeMutableRawPointer(target.baseAddress), let s = source.baseAddress else { return }

@@ -33,10 +33,15 @@ struct ValueBuffer: Sendable {
     }
 
     /// Appends `dictionary[index]` for every index (already checked against the dictionary's count).
-    mutating func appendGathering(_ indices: UnsafeBufferPointer<Int32>, from dictionary: ValueBuffer) throws(ParquetError) {
+    mutating func appendGathering(_ indices: UnsafeBufferPointer<Int32>, from dictionary: ValueBuffer,
+                                  maximumBytes: Int = .max) throws(ParquetError) {
         guard !indices.isEmpty else { return }
         switch kind {
         case .fixed(let width):
+            let (bytes, overflow) = indices.count.multipliedReportingOverflow(by: width)
+            guard !overflow, bytes <= maximumBytes - data.count else {
+                throw ParquetError(.limitExceeded("dictionary values expand to more than \(maximumBytes) bytes"))
+            }
             dictionary.data.withUnsafeBufferPointer { source in
                 data.appendUninitialized(count: indices.count * width) { target in
                     let s = UnsafeRawPointer(source.baseAddress!)
@@ -70,9 +75,9 @@ struct ValueBuffer: Sendable {
             }
         case .byteArray(let large):
             if large {
-                try Self.gatherByteArrays(indices, dictionary.offsets64, dictionary.data, &offsets64, &data)
+                try Self.gatherByteArrays(indices, dictionary.offsets64, dictionary.data, &offsets64, &data, maximumBytes)
             } else {
-                try Self.gatherByteArrays(indices, dictionary.offsets32, dictionary.data, &offsets32, &data)
+                try Self.gatherByteArrays(indices, dictionary.offsets32, dictionary.data, &offsets32, &data, maximumBytes)
             }
         }
         count += indices.count
@@ -80,14 +85,14 @@ struct ValueBuffer: Sendable {
 
     private static func gatherByteArrays<O: FixedWidthInteger & SignedInteger & BitwiseCopyable>(
         _ indices: UnsafeBufferPointer<Int32>, _ dictionaryOffsets: Vec64<O>, _ dictionaryData: Vec64<UInt8>,
-        _ offsets: inout Vec64<O>, _ data: inout Vec64<UInt8>
+        _ offsets: inout Vec64<O>, _ data: inout Vec64<UInt8>, _ maximumBytes: Int
     ) throws(ParquetError) {
         var total = 0
         dictionaryOffsets.withUnsafeBufferPointer { o in
             for index in indices { total += Int(o[Int(index) + 1] - o[Int(index)]) }
         }
         if offsets.isEmpty { offsets.append(O(truncatingIfNeeded: data.count)) }
-        guard data.count + total <= Int(O.max) else {
+        guard total <= Swift.min(Int(O.max), maximumBytes) - data.count else {
             throw ParquetError(.limitExceeded("\(data.count + total) bytes of values do not fit \(O.self) offsets"))
         }
         var end = data.count

@@ -20,7 +20,8 @@ enum ValueDecoding {
 
     /// Values in `encoding`; returns the bytes used where the encoding knows it.
     static func decode(_ bytes: UnsafeRawBufferPointer, _ encoding: ParquetEncoding, count: Int,
-                       physical: ParquetPhysicalType, into values: inout ValueBuffer) throws(ParquetError) -> Int {
+                       physical: ParquetPhysicalType, into values: inout ValueBuffer,
+                       maximumBytes: Int = .max) throws(ParquetError) -> Int {
         switch (encoding, values.kind) {
         case (.plain, _):
             return try plain(bytes, count: count, into: &values)
@@ -42,14 +43,14 @@ enum ValueDecoding {
             values.count += count
             return used
         case (.deltaByteArray, .byteArray(let large)):
-            let used = large ? try DeltaByteArray.decode(bytes, count: count, offsets: &values.offsets64, data: &values.data)
-                : try DeltaByteArray.decode(bytes, count: count, offsets: &values.offsets32, data: &values.data)
+            let used = large ? try DeltaByteArray.decode(bytes, count: count, offsets: &values.offsets64, data: &values.data, maximumBytes: maximumBytes)
+                : try DeltaByteArray.decode(bytes, count: count, offsets: &values.offsets32, data: &values.data, maximumBytes: maximumBytes)
             values.count += count
             return used
         case (.deltaByteArray, .fixed(let width)) where physical == .fixedLenByteArray:
             var offsets = Vec64<Int32>()
             var data = Vec64<UInt8>()
-            let used = try DeltaByteArray.decode(bytes, count: count, offsets: &offsets, data: &data)
+            let used = try DeltaByteArray.decode(bytes, count: count, offsets: &offsets, data: &data, maximumBytes: maximumBytes)
             try offsets.withUnsafeBufferPointer { (o) throws(ParquetError) in
                 for i in 0..<count where o[i + 1] - o[i] != Int32(width) {
                     throw ParquetError(.corruptPage("DELTA_BYTE_ARRAY value \(i) has \(o[i + 1] - o[i]) bytes, FIXED_LEN_BYTE_ARRAY(\(width))"))
@@ -59,6 +60,10 @@ enum ValueDecoding {
             values.count += count
             return used
         case (.byteStreamSplit, .fixed(let width)):
+            // The streams' length is the value count: a section of any other size is not this page's.
+            guard count.multipliedReportingOverflow(by: width) == (bytes.count, false) else {
+                throw ParquetError(.corruptPage("BYTE_STREAM_SPLIT section of \(bytes.count) bytes for \(count) values of \(width) bytes"))
+            }
             let used = try ByteStreamSplit.decode(bytes, count: count, byteWidth: width, appendingTo: &values.data)
             values.count += count
             return used

@@ -11,7 +11,8 @@ enum DeltaByteArray {
     /// - Throws: `.corruptPage` for a prefix longer than the previous value or a negative length,
     ///   `.truncated` for data past the end, `.limitExceeded` when `O` offsets overflow.
     static func decode<O: FixedWidthInteger & SignedInteger>(
-        _ bytes: UnsafeRawBufferPointer, count: Int, offsets: inout Vec64<O>, data: inout Vec64<UInt8>
+        _ bytes: UnsafeRawBufferPointer, count: Int, offsets: inout Vec64<O>, data: inout Vec64<UInt8>,
+        maximumBytes: Int = .max
     ) throws(ParquetError) -> Int {
         var prefixDecoder = try DeltaBinaryPackedDecoder<Int32>(bytes: bytes)
         guard prefixDecoder.totalCount == count else {
@@ -41,6 +42,10 @@ enum DeltaByteArray {
                     total = sum
                 }
             }
+        }
+        // Prefixes repeat earlier bytes, so the output is not backed by the input: bound it.
+        guard total <= maximumBytes - data.count else {
+            throw ParquetError(.limitExceeded("DELTA_BYTE_ARRAY: values expand to \(total) bytes; the limit is \(maximumBytes)"))
         }
         try ByteArrayOutput.prepare(&offsets, data: data, extraBytes: total, what: "DELTA_BYTE_ARRAY")
         guard count > 0 else { return suffixStart + dataStart + suffixBytes }

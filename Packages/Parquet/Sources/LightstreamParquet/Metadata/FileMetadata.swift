@@ -166,10 +166,11 @@ extension ParquetColumnMetadata {
 extension ParquetColumnChunk {
     init(reading r: inout ThriftCompactReader) throws(ParquetError) {
         var chunk = ParquetColumnChunk(fileOffset: 0, isEncrypted: false)
+        var sawFileOffset = false
         try r.readStruct { r, f throws(ParquetError) in
             switch f.id {
             case 1: chunk.filePath = try r.string(f)
-            case 2: chunk.fileOffset = try r.i64(f)
+            case 2: chunk.fileOffset = try r.i64(f); sawFileOffset = true
             case 3: chunk.metadata = try ParquetColumnMetadata(reading: &r, f)
             case 4: chunk.offsetIndexOffset = try r.i64(f)
             case 5: chunk.offsetIndexLength = Int(try r.i32(f))
@@ -179,6 +180,7 @@ extension ParquetColumnChunk {
             default: try r.skip(f.type)
             }
         }
+        guard sawFileOffset else { throw r.corrupt("ColumnChunk without file_offset") }
         self = chunk
     }
 }

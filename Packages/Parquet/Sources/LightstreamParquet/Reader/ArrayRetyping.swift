@@ -40,7 +40,7 @@ enum ArrayRetyping {
             try PhysicalConversion.checkUTF8(offsets: array.buffers[0], data: array.buffers[1], count: array.offset + array.length, large: large)
             return array.withType(target)
         case (.decimal128, .decimal32), (.decimal128, .decimal64), (.decimal128, .decimal256):
-            return resizeDecimals(array, target)
+            return try resizeDecimals(array, target)
         case (.utf8, .utf8View), (.binary, .binaryView), (.binary, .utf8View):
             if target == .utf8View && array.type == .binary {
                 try PhysicalConversion.checkUTF8(offsets: array.buffers[0], data: array.buffers[1], count: array.offset + array.length, large: false)
@@ -130,6 +130,12 @@ enum ArrayRetyping {
         guard case .fixedWidth(let width) = child.type.layout else {
             throw ParquetError(.unsupported("fixed_size_list of \(child.type) with null slots"))
         }
+        // The size comes from the file's ARROW:schema: bound what it makes us allocate.
+        let (slots, o1) = n.multipliedReportingOverflow(by: size)
+        let (bytes, o2) = slots.multipliedReportingOverflow(by: width)
+        guard !o1, !o2, slots <= 1 << 28, bytes <= 4 << 30 else {
+            throw ParquetError(.limitExceeded("fixed_size_list<\(size)> of \(n) rows is too large to spread out"))
+        }
         // Gather each valid slot's values; null slots get zeroed, null values.
         var values = Vec64<UInt8>(zeroedCount: n * size * width)
         var validity = Vec64<UInt8>(zeroedCount: (n * size + 7) / 8)
@@ -165,20 +171,30 @@ enum ArrayRetyping {
         return out.freeze()
     }
 
-    private static func resizeDecimals(_ array: ArrayData, _ target: DataType) -> ArrayData {
+    /// Decimals from 16 bytes to the stored width: widening sign-extends; narrowing requires the
+    /// dropped bytes of every valid value to be pure sign extension (a value past the stored
+    /// precision is corrupt, not silently cut).
+    private static func resizeDecimals(_ array: ArrayData, _ target: DataType) throws(ParquetError) -> ArrayData {
         let width = target.byteWidth ?? 16
         var out = Vec64<UInt8>(zeroedCount: array.length * width)
+        var bad: Int?
         array.buffers[0].withUnsafeBytes { raw in
             out.withUnsafeMutableBufferPointer { t in
                 for i in 0..<array.length {
                     let source = raw.baseAddress! + (array.offset + i) * 16
-                    let negative = source.load(fromByteOffset: 15, as: UInt8.self) & 0x80 != 0
+                    let keptTop = source.load(fromByteOffset: Swift.min(width, 16) - 1, as: UInt8.self)
+                    let fill: UInt8 = keptTop & 0x80 != 0 ? 0xFF : 0
                     for k in 0..<width {
-                        t[i * width + k] = k < 16 ? source.load(fromByteOffset: k, as: UInt8.self) : (negative ? 0xFF : 0)
+                        t[i * width + k] = k < 16 ? source.load(fromByteOffset: k, as: UInt8.self) : fill
+                    }
+                    if width < 16, bad == nil, array.isValid(i),
+                       (width..<16).contains(where: { source.load(fromByteOffset: $0, as: UInt8.self) != fill }) {
+                        bad = i
                     }
                 }
             }
         }
+        if let bad { throw ParquetError(.corruptPage("decimal value \(bad) does not fit \(target)")) }
         return ArrayData(type: target, length: array.length, validity: realigned(array), buffers: [out.freeze()], nullCount: array.knownNullCount)
     }
 

@@ -60,10 +60,9 @@ enum ArrowSchemaRestore {
             return read
         case (.int64, .duration), (.int64, .timestamp):
             return stored
-        case (.decimal128, .decimal32), (.decimal128, .decimal64), (.decimal128, .decimal256), (.decimal256, .decimal128):
+        case (.decimal128, .decimal32), (.decimal128, .decimal64), (.decimal128, .decimal256):
             return stored
-        case (.int32, .uint32), (.int64, .uint64), (.int64, .uint32), (.int32, .int8), (.int32, .int16),
-             (.int32, .uint8), (.int32, .uint16):
+        case (.int64, .uint32):
             return stored
         case (.fixedSizeBinary(let a), .fixedSizeBinary(let b)) where a == b:
             return stored

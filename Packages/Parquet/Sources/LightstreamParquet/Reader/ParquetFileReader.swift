@@ -177,7 +177,8 @@ public final class ParquetFileReader: Sendable {
             case .failure(let error): throw error.located(rowGroup: index)
             }
         }
-        let assembler = LevelAssembler(chunks: chunks, descriptors: parquetSchema.columns)
+        var assembler = LevelAssembler(chunks: chunks, descriptors: parquetSchema.columns)
+        assembler.maximumBytes = options.maximumChunkBytes
         var arrays: [ArrayData] = []
         for (field, plan) in zip(schema.fields, plans) {
             do throws(ParquetError) {
@@ -307,7 +308,6 @@ public struct ParquetBatchIterator: Sendable {
             current = try reader.readRowGroup(groups[nextGroup])
             nextGroup += 1
             position = 0
-            if current?.length == 0 && nextGroup == groups.count && reader.metadata.rowCount == 0 { return nil }
         }
     }
 }

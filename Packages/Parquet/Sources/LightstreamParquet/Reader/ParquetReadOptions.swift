@@ -31,6 +31,9 @@ public struct ParquetReadOptions: Sendable {
     /// The most values (levels) one column chunk may announce: bounds what a small file of many
     /// tiny run-length pages can make the reader allocate for one column.
     public var maximumChunkValues = 1 << 28
+    /// The most bytes one column chunk may decode to (values after dictionary gathering, prefix
+    /// expansion and null slots): bounds what a few bytes of runs or prefixes can ask for.
+    public var maximumChunkBytes = 4 << 30
 
     /// Creates options with the defaults: all columns and row groups, threads on, checksums off.
     public init() {}

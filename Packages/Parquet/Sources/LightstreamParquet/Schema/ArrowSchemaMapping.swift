@@ -51,11 +51,16 @@ struct ArrowSchemaMapping: Sendable {
                                        slotDefinition: slotDefinition)
             return (Field(node.name, type, nullable: nullable), .leaf(plan))
         }
-        if isList(node.element), node.children.count == 1, node.children[0].repetition == .repeated {
+        if isList(node.element) {
+            guard node.children.count == 1, node.children[0].repetition == .repeated else {
+                throw ParquetError(.invalidSchema("LIST group \(path) must have exactly one repeated child"))
+            }
             return try mapList(node, nullable: nullable, slotRepetition: slotRepetition, slotDefinition: slotDefinition)
         }
-        if isMap(node.element), node.children.count == 1, node.children[0].repetition == .repeated,
-           !node.children[0].isLeaf {
+        if isMap(node.element) {
+            guard node.children.count == 1, node.children[0].repetition == .repeated, !node.children[0].isLeaf else {
+                throw ParquetError(.invalidSchema("MAP group \(path) must have exactly one repeated key-value group"))
+            }
             return try mapMap(node, nullable: nullable, slotRepetition: slotRepetition, slotDefinition: slotDefinition)
         }
         guard !node.children.isEmpty else {
@@ -202,6 +207,7 @@ struct ArrowSchemaMapping: Sendable {
             case .bson:
                 if physical == .byteArray { return .binary }
             case .decimal:
+                guard [.int32, .int64, .fixedLenByteArray, .byteArray].contains(physical) else { throw invalid("DECIMAL") }
                 return try decimal(element.precision ?? 0, element.scale ?? 0)
             case .date: if physical == .int32 { return .date32 }
             case .timeMillis: if physical == .int32 { return .time32(.millisecond) }

@@ -41,13 +41,6 @@ final class ParquetSchemaNode: Sendable {
     var name: String { element.name }
     var isLeaf: Bool { leafIndex != nil }
     var repetition: ParquetRepetition { element.repetition ?? .required }
-
-    /// The leaf indices under this node, in order.
-    var leafRange: Range<Int> {
-        if let leafIndex { return leafIndex..<(leafIndex + 1) }
-        guard let first = children.first, let last = children.last else { return 0..<0 }
-        return first.leafRange.lowerBound..<last.leafRange.upperBound
-    }
 }
 
 /// The schema of a Parquet file as a tree with levels, plus its leaf columns.
@@ -104,10 +97,9 @@ public struct ParquetSchema: Sendable {
                 throw ParquetError(.invalidSchema("\(nodePath.joined(separator: ".")) is neither a group nor typed"))
             }
             if type == .fixedLenByteArray {
-                guard let width = element.typeLength, width >= 0 else {
-                    throw ParquetError(.invalidSchema("FIXED_LEN_BYTE_ARRAY \(nodePath.joined(separator: ".")) without a type_length"))
+                guard let width = element.typeLength, width > 0, width <= 1 << 24 else {
+                    throw ParquetError(.invalidSchema("FIXED_LEN_BYTE_ARRAY \(nodePath.joined(separator: ".")) of type_length \(element.typeLength.map(String.init) ?? "none") (1...16 MiB)"))
                 }
-                _ = width
             }
             guard (0...7).contains(type.rawValue) else {
                 throw ParquetError(.invalidSchema("\(nodePath.joined(separator: ".")) has unknown physical type \(type.rawValue)"))

@@ -19,6 +19,9 @@ struct ThriftField {
 struct ThriftCompactReader {
     /// The deepest nesting of structs and containers accepted.
     static let maximumDepth = 64
+    /// The most elements one list, set or map may hold (Arrow C++'s default container limit):
+    /// a footer of empty structs cannot make a few hundred megabytes of metadata values.
+    static let maximumContainerElements = 1_000_000
 
     let bytes: UnsafeRawBufferPointer
     /// The next byte to read.
@@ -198,6 +201,9 @@ struct ThriftCompactReader {
             throw corrupt("unknown list element type \(header & 0x0F)")
         }
         let minimumElementBytes: UInt64 = type == .double ? 8 : 1
+        guard count <= UInt64(Self.maximumContainerElements) else {
+            throw ParquetError(.limitExceeded("Thrift container of \(count) elements; the limit is \(Self.maximumContainerElements)"), offset: position)
+        }
         guard count <= UInt64(remaining) / minimumElementBytes else {
             throw ParquetError(.limitExceeded("Thrift list claims \(count) elements with \(remaining) bytes left"), offset: position)
         }
@@ -264,7 +270,7 @@ struct ThriftCompactReader {
             }
         case .map:
             let count = try varint()
-            guard count <= UInt64(remaining) else {
+            guard count <= UInt64(remaining), count <= UInt64(Self.maximumContainerElements) else {
                 throw ParquetError(.limitExceeded("Thrift map claims \(count) entries with \(remaining) bytes left"), offset: position)
             }
             if count == 0 { return }
