@@ -177,55 +177,38 @@ struct LevelAssembler {
             // A flat column: every entry is a slot.
             slots = chunk.levelCount
             present = Vec64<UInt64>(zeroedCount: (slots + 63) / 64)
-            let sameBits = !plan.nullable || plan.definitionLevel == maxDefinition
-            if !sameBits { validity = Vec64<UInt64>(zeroedCount: (slots + 63) / 64) }
-            let full = UInt16(maxDefinition), valid = UInt16(plan.definitionLevel)
+            let full = UInt16(maxDefinition)
             chunk.definitionLevels.withUnsafeBufferPointer { def in
                 present.withUnsafeMutableBufferPointer { p in
-                    validity.withUnsafeMutableBufferPointer { v in
-                        var word = 0
-                        var i = 0
-                        while i < slots {
-                            let n = Swift.min(64, slots - i)
-                            var bits: UInt64 = 0, validBits: UInt64 = 0
-                            for b in 0..<n {
-                                let d = def[i + b]
-                                bits |= UInt64(d == full ? 1 : 0) << UInt64(b)
-                                validBits |= UInt64(d >= valid ? 1 : 0) << UInt64(b)
-                            }
-                            p[word] = bits
-                            presentCount += bits.nonzeroBitCount
-                            if !sameBits {
-                                v[word] = validBits
-                                nulls += n - validBits.nonzeroBitCount
-                            }
-                            word += 1
-                            i += n
-                        }
+                    var word = 0
+                    var i = 0
+                    while i < slots {
+                        let n = Swift.min(64, slots - i)
+                        var bits: UInt64 = 0
+                        for b in 0..<n { bits |= UInt64(def[i + b] == full ? 1 : 0) << UInt64(b) }
+                        p[word] = bits
+                        presentCount += bits.nonzeroBitCount
+                        word += 1
+                        i += n
                     }
                 }
-            }
-            if plan.nullable && sameBits {
-                validity = present
-                nulls = slots - presentCount
             }
         } else {
             slots = forEachSlot(column: plan.column, slotRepetition: plan.slotRepetition, slotDefinition: plan.slotDefinition) { _, _ in }
             present = Vec64<UInt64>(zeroedCount: (slots + 63) / 64)
-            if plan.nullable { validity = Vec64<UInt64>(zeroedCount: (slots + 63) / 64) }
             var i = 0
-            let nullable = plan.nullable
             present.withUnsafeMutableBufferPointer { p in
-                validity.withUnsafeMutableBufferPointer { v in
-                    _ = forEachSlot(column: plan.column, slotRepetition: plan.slotRepetition, slotDefinition: plan.slotDefinition) { _, d in
-                        if d == maxDefinition { p[i >> 6] |= 1 << UInt64(i & 63); presentCount += 1 }
-                        if nullable {
-                            if d >= plan.definitionLevel { v[i >> 6] |= 1 << UInt64(i & 63) } else { nulls += 1 }
-                        }
-                        i += 1
-                    }
+                _ = forEachSlot(column: plan.column, slotRepetition: plan.slotRepetition, slotDefinition: plan.slotDefinition) { _, d in
+                    if d == maxDefinition { p[i >> 6] |= 1 << UInt64(i & 63); presentCount += 1 }
+                    i += 1
                 }
             }
+        }
+        // A leaf is valid exactly when its value is present (its definition level is the column's
+        // maximum), so the presence bits are its validity.
+        if plan.nullable {
+            validity = present
+            nulls = slots - presentCount
         }
         guard presentCount == dense.count else {
             throw ParquetError(.corruptPage("\(presentCount) defined slots but \(dense.count) values"))
