@@ -32,6 +32,10 @@ public final class ParquetFileReader: Sendable {
     let footerLength: Int
     /// The leaf columns the projection needs.
     let neededColumns: [Int]
+    /// The final leaf type of each needed column (decides offsets width and kept dictionaries).
+    let leafTypes: [Int: DataType]
+    /// Bytes a page may pass its chunk's declared end (100 for old parquet-mr files, else 0).
+    let chunkSlack: Int
 
     /// Opens the Parquet file at `path` through a read-only memory map.
     public convenience init(path: String, options: ParquetReadOptions = ParquetReadOptions()) throws {
@@ -110,6 +114,10 @@ public final class ParquetFileReader: Sendable {
         self.plans = plans
         schema = Schema(fields, metadata: schemaMetadata)
         neededColumns = plans.flatMap(\.columns)
+        var leafTypes: [Int: DataType] = [:]
+        for column in neededColumns { leafTypes[column] = plans.lazy.compactMap { $0.leafType(column) }.first }
+        self.leafTypes = leafTypes
+        chunkSlack = Self.writtenByOldParquetMR(metadata: metadata) ? 100 : 0
     }
 
     /// Keeps the fields (and struct members) the projection names, in the order it names them.
@@ -210,7 +218,7 @@ public final class ParquetFileReader: Sendable {
         guard let metadata = chunk.metadata else {
             throw ParquetError(.corruptMetadata("column chunk without metadata"), column: descriptor.dottedPath)
         }
-        let leafType = plans.lazy.compactMap { $0.leafType(column) }.first
+        let leafType = leafTypes[column]
         var large = false
         var keepDictionary = false
         switch leafType {
@@ -222,7 +230,7 @@ public final class ParquetFileReader: Sendable {
         }
         var decoder = ColumnChunkDecoder(descriptor: descriptor, options: options, largeOffsets: large, keepDictionary: keepDictionary)
         decoder.dataEnd = file.count - 8 - footerLength
-        if Self.writtenByOldParquetMR(metadata: self.metadata) { decoder.chunkSlack = 100 }
+        decoder.chunkSlack = chunkSlack
         do throws(ParquetError) {
             return try file.withUnsafeBytes { (bytes) throws(ParquetError) in try decoder.decode(file: bytes, metadata: metadata) }
         } catch {
