@@ -50,7 +50,9 @@ struct ColumnChunkDecoder {
     }
 
     /// Decodes the chunk whose pages lie in `file` as `metadata` says.
-    func decode(file: UnsafeRawBufferPointer, metadata: ParquetColumnMetadata) throws(ParquetError) -> DecodedColumnChunk {
+    /// - Parameter fileBuffer: the file's `Buffer` (whose bytes are `file`), so that the values of
+    ///   an uncompressed single-page chunk can be handed over without a copy.
+    func decode(file: UnsafeRawBufferPointer, fileBuffer: Buffer? = nil, metadata: ParquetColumnMetadata) throws(ParquetError) -> DecodedColumnChunk {
         guard metadata.type == physical else {
             throw ParquetError(.corruptMetadata("chunk type \(metadata.type) differs from the schema's \(physical)"))
         }
@@ -76,6 +78,12 @@ struct ColumnChunkDecoder {
         var position = Int(start)
 
         var chunk = DecodedColumnChunk(values: ValueBuffer(kind: try valueKind()))
+        if let fileBuffer, let borrowed = try borrowSinglePage(file, fileBuffer, metadata: metadata, start: Int(start), end: end) {
+            chunk.values.borrowed = borrowed
+            chunk.values.count = Int(metadata.valueCount)
+            chunk.levelCount = Int(metadata.valueCount)
+            return chunk
+        }
         reserve(&chunk, values: Int(metadata.valueCount), metadata: metadata)
         var dictionary: ValueBuffer?
         var indices: Vec64<Int32>? = keepDictionary ? Vec64<Int32>() : nil
@@ -203,6 +211,38 @@ struct ColumnChunkDecoder {
         }
         chunk.values.finishOffsets()
         return chunk
+    }
+
+    /// The values of a chunk that is one uncompressed PLAIN data page of a required, flat,
+    /// fixed-width column whose values lie 8-byte aligned in the file, as a slice of the file's
+    /// memory (zero copy); nil for every other chunk, which the page loop reads.
+    private func borrowSinglePage(_ file: UnsafeRawBufferPointer, _ fileBuffer: Buffer, metadata: ParquetColumnMetadata,
+                                  start: Int, end: Int) throws(ParquetError) -> Buffer? {
+        guard metadata.codec == .uncompressed, descriptor.maxDefinitionLevel == 0, descriptor.maxRepetitionLevel == 0,
+              !keepDictionary, case .fixed(let width) = try valueKind(), width > 0, physical != .boolean,
+              metadata.dictionaryPageOffset == nil || metadata.dictionaryPageOffset == 0 else { return nil }
+        var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: file[start..<end]))
+        guard let header = try? ParquetPageHeader(reading: &reader) else { return nil }   // the page loop reports it
+        let bodyStart = start + reader.position
+        let count = Int(metadata.valueCount)
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
+        guard !overflow, header.compressedSize == bytes, header.uncompressedSize == bytes,
+              bytes <= end - bodyStart else { return nil }
+        switch header.type {
+        case .dataPage:
+            guard let info = header.dataPage, info.valueCount == count, info.encoding == .plain else { return nil }
+        case .dataPageV2:
+            guard let info = header.dataPageV2, info.valueCount == count, info.encoding == .plain, info.nullCount == 0,
+                  info.definitionLevelsByteLength == 0, info.repetitionLevelsByteLength == 0 else { return nil }
+        default:
+            return nil
+        }
+        let body = UnsafeRawBufferPointer(rebasing: file[bodyStart..<(bodyStart + bytes)])
+        guard UInt(bitPattern: body.baseAddress) % 8 == 0 else { return nil }
+        if options.verifyChecksums, let crc = header.crc, CRC32.checksum(body) != crc {
+            throw ParquetError(.checksumMismatch, column: descriptor.dottedPath, page: 0, offset: start)
+        }
+        return fileBuffer.slice(bodyStart..<(bodyStart + bytes))
     }
 
     /// Reserves the chunk's buffers once instead of growing them page by page: levels and

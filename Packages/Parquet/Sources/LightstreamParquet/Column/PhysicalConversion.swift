@@ -21,8 +21,14 @@ struct DenseArrowValues: Sendable {
 /// Converts physical values to Arrow layouts: narrowing integers, INT96 to nanoseconds,
 /// big-endian decimals to little-endian, UTF-8 checked.
 enum PhysicalConversion {
-    static func convert(_ values: ValueBuffer, physical: ParquetPhysicalType, to type: DataType) throws(ParquetError) -> DenseArrowValues {
-        let count = values.count
+    static func convert(_ borrowedValues: ValueBuffer, physical: ParquetPhysicalType, to type: DataType) throws(ParquetError) -> DenseArrowValues {
+        let count = borrowedValues.count
+        if case .fixed(let width) = borrowedValues.kind, type.byteWidth == width, physical != .int96,
+           !type.isDecimal {
+            // Same bytes in Arrow: hand over the file's memory when it was borrowed.
+            return DenseArrowValues(storage: .fixed(borrowedValues.fixedBytes(), byteWidth: width), count: count)
+        }
+        let values = borrowedValues.materialized()
         switch (values.kind, type) {
         case (_, .null):
             return DenseArrowValues(storage: .none, count: count)
@@ -170,5 +176,15 @@ enum PhysicalConversion {
             }
         }
         guard valid else { throw ParquetError(.corruptPage("string column holds invalid UTF-8")) }
+    }
+}
+
+extension DataType {
+    /// Whether this is a decimal of any width.
+    var isDecimal: Bool {
+        switch self {
+        case .decimal32, .decimal64, .decimal128, .decimal256: true
+        default: false
+        }
     }
 }

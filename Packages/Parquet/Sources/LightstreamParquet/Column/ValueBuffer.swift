@@ -16,9 +16,27 @@ struct ValueBuffer: Sendable {
     var data = Vec64<UInt8>()
     var offsets32 = Vec64<Int32>()
     var offsets64 = Vec64<Int64>()
+    /// Fixed-width values that were not copied: a slice of the file's own memory (an uncompressed
+    /// single-page chunk whose values lie aligned in the file). `data` is empty then.
+    var borrowed: Buffer?
 
     init(kind: Kind) {
         self.kind = kind
+    }
+
+    /// The fixed-width value bytes, without a copy when they are borrowed.
+    func fixedBytes() -> Buffer {
+        borrowed ?? data.freeze()
+    }
+
+    /// This buffer with borrowed bytes copied into `data`, for conversions that read `data`.
+    func materialized() -> ValueBuffer {
+        guard let borrowed else { return self }
+        var copy = self
+        copy.data = Vec64<UInt8>()
+        copy.data.append(bytesOf: borrowed)
+        copy.borrowed = nil
+        return copy
     }
 
     var byteWidth: Int {

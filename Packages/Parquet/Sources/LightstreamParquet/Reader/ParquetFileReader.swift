@@ -232,7 +232,9 @@ public final class ParquetFileReader: Sendable {
         decoder.dataEnd = file.count - 8 - footerLength
         decoder.chunkSlack = chunkSlack
         do throws(ParquetError) {
-            return try file.withUnsafeBytes { (bytes) throws(ParquetError) in try decoder.decode(file: bytes, metadata: metadata) }
+            return try file.withUnsafeBytes { (bytes) throws(ParquetError) in
+                try decoder.decode(file: bytes, fileBuffer: file, metadata: metadata)
+            }
         } catch {
             throw error.located(rowGroup: groupIndex, column: descriptor.dottedPath)
         }
