@@ -191,7 +191,7 @@ struct CLICSVTests {
         #expect(unterminated.status == 1 && unterminated.output.hasPrefix("lightstream: \(quote): input ended inside a quoted field (row 2"), "\(unterminated.output)")
         let missing = try Tool.run(["cat", "/nonexistent/x.csv"])
         #expect(missing.status == 1 && missing.output == "error: cannot read /nonexistent/x.csv: no such file or directory\n", "\(missing.output)")
-        let unknown = try Tool.run(["convert", csv, Self.temporary("out.parquet")])
+        let unknown = try Tool.run(["convert", csv, Self.temporary("out.xyz")])
         #expect(unknown.status == 1 && unknown.output.contains("cannot tell the format") && unknown.output.contains(".csv (CSV)"), "\(unknown.output)")
     }
 

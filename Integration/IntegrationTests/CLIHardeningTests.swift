@@ -33,7 +33,6 @@ struct CLIHardeningTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let cases: [(String, [UInt8], String)] = [
             ("data.dat", Array("a,b,c\n1,2,3\n".utf8), "looks like CSV, not Arrow IPC"),   // .csv is read as CSV
-            ("data.parquet", Array("PAR1".utf8) + [0, 0, 0, 0], "looks like Parquet, not Arrow IPC"),
             ("notes.txt", Array("just some words\n".utf8), "looks like text, not Arrow IPC"),
             ("data.json", Array("{\"a\": 1}\n".utf8), "looks like JSON, not Arrow IPC"),
             ("empty.arrow", [], "is empty"),
@@ -46,6 +45,15 @@ struct CLIHardeningTests {
                 #expect(result.status == 1)
                 #expect(result.output == "error: \(path) \(message)\n" || result.output.hasPrefix("error: \(path) \(message)"), "\(command) \(name): \(result.output)")
             }
+        }
+        // Parquet content is read as Parquet (whatever the name), so a cut file is named as such.
+        let parquet = folder + "/data.dat"
+        _ = FileManager.default.createFile(atPath: parquet, contents: Data(Array("PAR1".utf8) + [0, 0, 0, 0]))
+        for command in ["cat", "validate", "schema"] {
+            let result = try Tool.run([command, parquet])
+            #expect(result.status == 1)
+            #expect(result.output.hasPrefix("lightstream: \(parquet): not a Parquet file") && result.output.contains("probably truncated"),
+                    "\(command): \(result.output)")
         }
     }
 
