@@ -357,10 +357,15 @@ struct BlockColumns {
             offsets.append(O(truncatingIfNeeded: data.count))
         }
         if let failure { throw failure }
+        guard O.bitWidth == 64 || data.count <= Int(Int32.max) else {
+            throw CSVError(.unsupportedType("a batch of column '\(name)' holds more than 2 GiB; read it as large_utf8/large_binary"), column: name)
+        }
         // UTF-8 is checked once over all the column's bytes, plus that no value starts with a
         // continuation byte (so no character spans two values); only when that fails are the
         // values checked one by one, to name the first bad row.
-        if text && rules.checkUTF8 && !Self.isValidUTF8(data: data, offsets: offsets) {
+        if text && rules.checkUTF8 && !data.withUnsafeBytes({ bytes in
+            offsets.withUnsafeBytes { ArrowText.isValidUTF8(data: bytes, offsets: $0, count: offsets.count - 1, large: O.bitWidth == 64) }
+        }) {
             var bad: Int?
             forEachValue(column) { row, value, quoted in
                 if bad == nil && !((rules.stringsCanBeNull && rules.isNull(value, quoted: quoted)) || ArrowText.isValidUTF8(value)) { bad = row }
@@ -368,26 +373,7 @@ struct BlockColumns {
             let row = bad ?? 0
             throw CSVError(.invalidUTF8, row: rows.rowNumbers[row], column: name, byteOffset: streamOffset + rows.rowStarts[row])
         }
-        guard O.bitWidth == 64 || data.count <= Int(Int32.max) else {
-            throw CSVError(.unsupportedType("a batch of column '\(name)' holds more than 2 GiB; read it as large_utf8/large_binary"), column: name)
-        }
         return ArrayData(type: type, length: n, validity: validity.finish(), buffers: [offsets.freeze(), data.freeze()], nullCount: validity.nullCount)
-    }
-}
-
-extension BlockColumns {
-    /// Whether the values `offsets` cut `data` into are each valid UTF-8.
-    static func isValidUTF8<O: FixedWidthInteger & BitwiseCopyable>(data: Vec64<UInt8>, offsets: Vec64<O>) -> Bool {
-        data.withUnsafeBytes { bytes in
-            guard ArrowText.isValidUTF8(bytes) else { return false }
-            return offsets.withUnsafeBufferPointer { cuts in
-                for cut in cuts {
-                    let at = Int(cut)
-                    if at < bytes.count && bytes[at] & 0xC0 == 0x80 { return false }
-                }
-                return true
-            }
-        }
     }
 }
 

@@ -1,0 +1,40 @@
+import Testing
+import LightstreamArrow
+
+@Suite("ArrowText")
+struct TextTests {
+    func valid(_ values: [[UInt8]], large: Bool) -> Bool {
+        let data = values.flatMap { $0 }
+        var cuts = [0]
+        for value in values { cuts.append(cuts.last! + value.count) }
+        var offsets: [UInt8] = []
+        for cut in cuts {
+            if large {
+                withUnsafeBytes(of: Int64(cut).littleEndian) { offsets += $0 }
+            } else {
+                withUnsafeBytes(of: Int32(cut).littleEndian) { offsets += $0 }
+            }
+        }
+        return data.withUnsafeBytes { d in
+            offsets.withUnsafeBytes { ArrowText.isValidUTF8(data: d, offsets: $0, count: values.count, large: large) }
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func utf8OfOffsetsAndData(large: Bool) {
+        let euro: [UInt8] = [0xE2, 0x82, 0xAC]
+        #expect(valid([], large: large))
+        #expect(valid([Array("abc".utf8), [], euro, Array("é".utf8)], large: large))
+        // A character split across two values: the bytes as a whole are valid UTF-8.
+        #expect(!valid([Array(euro.prefix(1)), Array(euro.dropFirst())], large: large))
+        #expect(!valid([Array("a".utf8), [0xFF]], large: large))
+        #expect(!valid([[0xC3]], large: large))
+    }
+
+    @Test func offsetOutsideData() {
+        let data: [UInt8] = Array("abc".utf8)
+        let offsets: [Int32] = [0, 4]
+        let ok = data.withUnsafeBytes { d in offsets.withUnsafeBytes { ArrowText.isValidUTF8(data: d, offsets: $0, count: 1, large: false) } }
+        #expect(!ok)
+    }
+}
