@@ -38,3 +38,28 @@ struct TextTests {
         #expect(!ok)
     }
 }
+
+@Suite("ArrowBase64")
+struct Base64Tests {
+    /// RFC 4648 section 10.
+    static let vectors: [(String, String)] = [
+        ("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy"),
+    ]
+
+    @Test func rfc4648Vectors() {
+        for (plain, encoded) in Self.vectors {
+            #expect(ArrowBase64.encode(Array(plain.utf8)) == encoded)
+            #expect(ArrowBase64.decode(encoded) == Array(plain.utf8))
+        }
+    }
+
+    @Test func allByteValuesRoundTrip() {
+        let bytes = (0...255).map { UInt8($0) } + [0xFF, 0xFE]
+        #expect(ArrowBase64.decode(ArrowBase64.encode(bytes)) == bytes)
+    }
+
+    @Test(arguments: ["Zg", "Zg=", "Z===", "Zg==Zg==", "Zm9v\n", "Zm-v", "=Zm9"])
+    func rejectsUnpaddedOrForeignText(_ text: String) {
+        #expect(ArrowBase64.decode(text) == nil)
+    }
+}
