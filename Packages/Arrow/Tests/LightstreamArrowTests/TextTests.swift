@@ -63,3 +63,31 @@ struct Base64Tests {
         #expect(ArrowBase64.decode(text) == nil)
     }
 }
+
+@Suite("ByteStringInterner")
+struct ByteStringInternerTests {
+    @Test func idsInFirstSeenOrderAndValuesLayout() throws {
+        var interner = ByteStringInterner<Int32>()
+        let words = ["b", "", "a", "b", "a longer value than eight bytes", "", "a", "a longer value than eight bytez"]
+        let ids = words.map { word in Array(word.utf8).withUnsafeBytes { interner.intern($0)! } }
+        #expect(ids == [0, 1, 2, 0, 3, 1, 2, 4])
+        #expect(interner.count == 5)
+        let values = interner.values(as: .utf8)
+        #expect(values.length == 5)
+        let offsets = try values.buffers[0].withUnsafeBufferPointer(as: Int32.self) { Array($0.prefix(6)) }
+        #expect(offsets == [0, 1, 1, 2, 33, 64])
+        try values.validate()
+    }
+
+    @Test func growsPastManyValues() {
+        var interner = ByteStringInterner<Int64>()
+        for round in 0..<2 {
+            for i in 0..<10_000 {
+                let id = Array("value \(i)".utf8).withUnsafeBytes { interner.intern($0) }
+                if id != Int32(i) { Issue.record("round \(round): value \(i) got id \(String(describing: id))") }
+            }
+        }
+        #expect(interner.count == 10_000)
+        #expect(interner.offsets.count == 10_001)
+    }
+}
