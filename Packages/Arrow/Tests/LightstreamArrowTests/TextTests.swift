@@ -91,3 +91,20 @@ struct ByteStringInternerTests {
         #expect(interner.offsets.count == 10_001)
     }
 }
+
+@Suite("Decimal and date text")
+struct DecimalAndDateTextTests {
+    @Test func decimals() {
+        #expect(ArrowText.decimal(12345, scale: 2) == "123.45")
+        #expect(ArrowText.decimal(-12345, scale: 5) == "-0.12345")
+        #expect(ArrowText.decimal(-5, scale: 3) == "-0.005")
+        #expect(ArrowText.decimal(12, scale: -2) == "1200")
+        #expect(ArrowText.decimal(-7, scale: 0) == "-7")
+    }
+
+    @Test func isoDates() {
+        #expect(ArrowCalendar.isoDate(daysSinceEpoch: 0) == "1970-01-01")
+        #expect(ArrowCalendar.isoDate(daysSinceEpoch: -1) == "1969-12-31")
+        #expect(ArrowCalendar.isoDate(daysSinceEpoch: 11_016) == "2000-02-29")
+    }
+}
