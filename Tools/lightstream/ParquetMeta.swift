@@ -276,10 +276,10 @@ enum ParquetStatisticsText {
             return hex(bytes) + " (\(bytes.count) bytes, not a \(physical))"
         }
         switch (value, Annotation(element)) {
-        case (.int32(let v), .decimal(let scale)): return scaled(Int128(v), scale)
-        case (.int64(let v), .decimal(let scale)): return scaled(Int128(v), scale)
-        case (.bytes(let b), .decimal(let scale)) where !b.isEmpty && b.count <= 16: return scaled(bigEndianSigned(b), scale)
-        case (.int32(let days), .date): return date(Int64(days))
+        case (.int32(let v), .decimal(let scale)): return ArrowText.decimal(Int128(v), scale: scale)
+        case (.int64(let v), .decimal(let scale)): return ArrowText.decimal(Int128(v), scale: scale)
+        case (.bytes(let b), .decimal(let scale)) where !b.isEmpty && b.count <= 16: return ArrowText.decimal(bigEndianSigned(b), scale: scale)
+        case (.int32(let days), .date): return ArrowCalendar.isoDate(daysSinceEpoch: Int(days))
         case (.int32(let v), .unsigned): return "\(UInt32(bitPattern: v))"
         case (.int64(let v), .unsigned): return "\(UInt64(bitPattern: v))"
         case (.int64(let v), .timestamp(let unit, let utc)): return timestamp(v, unit: unit, utc: utc)
@@ -365,30 +365,6 @@ enum ParquetStatisticsText {
         return value
     }
 
-    /// `unscaled / 10^scale` written out exactly.
-    static func scaled(_ unscaled: Int128, _ scale: Int) -> String {
-        let negative = unscaled < 0
-        var digits = String(unscaled.magnitude)
-        guard scale > 0 else { return (negative ? "-" : "") + digits + String(repeating: "0", count: max(0, -scale)) }
-        if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
-        let point = digits.index(digits.endIndex, offsetBy: -scale)
-        return (negative ? "-" : "") + String(digits[..<point]) + "." + String(digits[point...])
-    }
-
-    /// Days since 1970-01-01 as yyyy-mm-dd (proleptic Gregorian; Howard Hinnant's civil_from_days).
-    static func date(_ days: Int64) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return String(format: "%04lld-%02lld-%02lld", y, m, d)
-    }
-
     static func perSecond(_ unit: ParquetTimeUnit) -> (Int64, Int) {
         switch unit {
         case .millis: (1_000, 3)
@@ -401,7 +377,7 @@ enum ParquetStatisticsText {
         let perDay = 86_400 * perSecond(unit).0
         let days = value >= 0 ? value / perDay : (value - perDay + 1) / perDay
         let within = value - days * perDay
-        return date(days) + "T" + time(within, unit: unit) + (utc ? "Z" : "")
+        return ArrowCalendar.isoDate(daysSinceEpoch: Int(days)) + "T" + time(within, unit: unit) + (utc ? "Z" : "")
     }
 
     static func time(_ value: Int64, unit: ParquetTimeUnit) -> String {

@@ -93,17 +93,17 @@ extension ArrayData {
         case .float16: return "\(values.load(Float16.self, at: i))"
         case .float32: return "\(values.load(Float.self, at: i))"
         case .float64: return "\(values.load(Double.self, at: i))"
-        case let .decimal32(_, scale): return formatDecimal(Int128(values.load(Int32.self, at: i)), scale: scale)
-        case let .decimal64(_, scale): return formatDecimal(Int128(values.load(Int64.self, at: i)), scale: scale)
-        case let .decimal128(_, scale): return formatDecimal(values.load(Int128.self, at: i), scale: scale)
+        case let .decimal32(_, scale): return ArrowText.decimal(Int128(values.load(Int32.self, at: i)), scale: scale)
+        case let .decimal64(_, scale): return ArrowText.decimal(Int128(values.load(Int64.self, at: i)), scale: scale)
+        case let .decimal128(_, scale): return ArrowText.decimal(values.load(Int128.self, at: i), scale: scale)
         case let .decimal256(_, scale):
             let value = values.load(Decimal256Storage.self, at: i)
             let text = value.description
-            return text.hasPrefix("0x") ? text : formatDecimal(Int128(text)!, scale: scale)
-        case .date32: return formatDate(days: Int(values.load(Int32.self, at: i)))
+            return text.hasPrefix("0x") ? text : ArrowText.decimal(Int128(text)!, scale: scale)
+        case .date32: return ArrowCalendar.isoDate(daysSinceEpoch: Int(values.load(Int32.self, at: i)))
         case .date64:
             let ms = Int(values.load(Int64.self, at: i))
-            return formatDate(days: Int((Double(ms) / 86_400_000).rounded(.down)))
+            return ArrowCalendar.isoDate(daysSinceEpoch: Int((Double(ms) / 86_400_000).rounded(.down)))
         case let .time32(unit): return formatTimeOfDay(Int(values.load(Int32.self, at: i)), unit)
         case let .time64(unit): return formatTimeOfDay(Int(values.load(Int64.self, at: i)), unit)
         case let .timestamp(unit, tz): return formatTimestamp(Int(values.load(Int64.self, at: i)), unit) + (tz.map { $0 == "UTC" ? "Z" : " \($0)" } ?? "")
@@ -157,20 +157,27 @@ struct BoundedText {
     var finished: String { truncated ? text + "…" : text }
 }
 
-/// `value / 10^scale` with the decimal point placed by string manipulation (exact).
-func formatDecimal(_ value: Int128, scale: Int) -> String {
-    guard scale > 0 else { return String(value) + String(repeating: "0", count: -scale) }
-    let negative = value < 0
-    var digits = String(value.magnitude)
-    if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
-    digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
-    return (negative ? "-" : "") + digits
+extension ArrowText {
+    /// `value / 10^scale` written out exactly, as Arrow prints a decimal with that scale: the
+    /// point placed in the digits (`12345`, scale 2: `123.45`; scale 5: `0.12345`), zeros
+    /// appended for a negative scale (`12`, scale -2: `1200`).
+    public static func decimal(_ value: Int128, scale: Int) -> String {
+        guard scale > 0 else { return String(value) + String(repeating: "0", count: -scale) }
+        let negative = value < 0
+        var digits = String(value.magnitude)
+        if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
+        digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        return (negative ? "-" : "") + digits
+    }
 }
 
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-func formatDate(days: Int) -> String {
-    let (year, month, day) = ArrowCalendar.date(daysSinceEpoch: days)
-    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+extension ArrowCalendar {
+    /// The date `days` days after 1970-01-01 as ISO 8601 `yyyy-mm-dd` (proleptic Gregorian; the
+    /// year has at least four digits and a `-` before it when negative).
+    public static func isoDate(daysSinceEpoch days: Int) -> String {
+        let (year, month, day) = date(daysSinceEpoch: days)
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
 }
 
 private func pad(_ value: Int, _ width: Int) -> String {
@@ -202,5 +209,5 @@ func formatTimestamp(_ value: Int, _ unit: TimeUnit) -> String {
     var days = value / perDay
     var rest = value % perDay
     if rest < 0 { rest += perDay; days -= 1 }
-    return formatDate(days: days) + " " + formatTimeOfDay(rest, unit)
+    return ArrowCalendar.isoDate(daysSinceEpoch: days) + " " + formatTimeOfDay(rest, unit)
 }

@@ -39,7 +39,7 @@ public enum ArrowCalendar {
     }
 }
 
-/// Checks of text bytes, for readers of text formats.
+/// Checks and spellings of text, for readers and writers of text formats.
 public enum ArrowText {
     /// Whether `bytes` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
     @inlinable

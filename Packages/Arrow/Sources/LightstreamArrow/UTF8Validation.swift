@@ -35,3 +35,25 @@ func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
     }
     return true
 }
+
+extension ArrowText {
+    /// Whether every value that `offsets` cut `data` into is well-formed UTF-8: the layout of an
+    /// Arrow `utf8` (32-bit offsets) or `large_utf8` (64-bit offsets, `large`) array.
+    ///
+    /// `offsets` holds `count + 1` little-endian offsets into `data` (4 or 8 bytes each, read
+    /// unaligned). The whole of `data` is checked once, then each offset must not land on a
+    /// continuation byte, so no character spans two values: one pass over the bytes instead of
+    /// one per value. An offset outside `0...data.count` makes the answer `false`.
+    public static func isValidUTF8(data: UnsafeRawBufferPointer, offsets: UnsafeRawBufferPointer, count: Int, large: Bool) -> Bool {
+        let width = large ? 8 : 4
+        precondition(count >= 0 && offsets.count >= (count + 1) * width, "ArrowText.isValidUTF8: offsets hold fewer than count + 1 values")
+        guard LightstreamArrow.isValidUTF8(data) else { return false }
+        for i in 0...count {
+            let offset = large ? Int(Int64(littleEndian: offsets.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)))
+                : Int(Int32(littleEndian: offsets.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)))
+            guard offset >= 0 && offset <= data.count else { return false }
+            if offset < data.count && data[offset] & 0xC0 == 0x80 { return false }
+        }
+        return true
+    }
+}

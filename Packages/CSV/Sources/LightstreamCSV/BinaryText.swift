@@ -1,12 +1,8 @@
+import LightstreamArrow
+
 /// Binary values spelled as text: raw, hexadecimal or base64 (RFC 4648, padded).
 enum BinaryText {
     private static let hexDigits = Array("0123456789abcdef".utf8)
-    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    private static let base64Values: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (i, c) in base64Alphabet.enumerated() { table[Int(c)] = UInt8(i) }
-        return table
-    }()
 
     /// Decodes `text` in `encoding`, handing out each byte; `false` when the text is not valid.
     @inline(__always)
@@ -25,30 +21,7 @@ enum BinaryText {
             }
             return true
         case .base64:
-            guard text.count % 4 == 0 else { return false }
-            var i = 0
-            while i < text.count {
-                let last = i + 4 == text.count
-                var quad: UInt32 = 0
-                var padding = 0
-                for k in 0..<4 {
-                    let c = text[i + k]
-                    if c == UInt8(ascii: "="), last, k >= 2 {
-                        padding += 1
-                        quad <<= 6
-                        continue
-                    }
-                    guard padding == 0 else { return false }
-                    let v = base64Values[Int(c)]
-                    guard v != 0xFF else { return false }
-                    quad = quad << 6 | UInt32(v)
-                }
-                emit(UInt8(truncatingIfNeeded: quad >> 16))
-                if padding < 2 { emit(UInt8(truncatingIfNeeded: quad >> 8)) }
-                if padding < 1 { emit(UInt8(truncatingIfNeeded: quad)) }
-                i += 4
-            }
-            return true
+            return ArrowBase64.decode(text, emit)
         }
     }
 
@@ -63,17 +36,7 @@ enum BinaryText {
                 out.append(hexDigits[Int(b & 15)])
             }
         case .base64:
-            var i = 0
-            while i < bytes.count {
-                let remaining = bytes.count - i
-                let b0 = UInt32(bytes[i]), b1 = remaining > 1 ? UInt32(bytes[i + 1]) : 0, b2 = remaining > 2 ? UInt32(bytes[i + 2]) : 0
-                let triple = b0 << 16 | b1 << 8 | b2
-                out.append(base64Alphabet[Int(triple >> 18 & 63)])
-                out.append(base64Alphabet[Int(triple >> 12 & 63)])
-                out.append(remaining > 1 ? base64Alphabet[Int(triple >> 6 & 63)] : UInt8(ascii: "="))
-                out.append(remaining > 2 ? base64Alphabet[Int(triple & 63)] : UInt8(ascii: "="))
-                i += 3
-            }
+            ArrowBase64.encode(bytes) { out.append($0) }
         }
     }
 }

@@ -58,7 +58,7 @@ public struct CSVDecoder: TextBatchDecoder, Sendable {
     private var inputNames: [String]?
     private var selected: [Int] = []
     private var types: [DataType] = []
-    private var dictionaries: [GrowingDictionary] = []
+    private var dictionaries: [ByteStringInterner<Int32>] = []
     private var expectedColumns: Int?
     var nextRow = 1
     /// Bytes at the start of the window already read (BOM, skipped rows, header) but not yet
@@ -271,14 +271,14 @@ public struct CSVDecoder: TextBatchDecoder, Sendable {
         let results = UnsafeMutableBufferPointer<Result<ArrayData, CSVError>?>.allocate(capacity: count)
         results.initialize(repeating: nil)
         defer { results.deinitialize(); results.deallocate() }
-        let dictionaryStates = UnsafeMutableBufferPointer<GrowingDictionary>.allocate(capacity: count)
+        let dictionaryStates = UnsafeMutableBufferPointer<ByteStringInterner<Int32>>.allocate(capacity: count)
         _ = dictionaryStates.initialize(from: dictionaries)
         defer { dictionaryStates.deinitialize(); dictionaryStates.deallocate() }
         /// The pieces the workers share; each worker writes only its own columns' slots.
         struct Shared: @unchecked Sendable {
             let columns: BlockColumns
             let results: UnsafeMutableBufferPointer<Result<ArrayData, CSVError>?>
-            let dictionaries: UnsafeMutableBufferPointer<GrowingDictionary>
+            let dictionaries: UnsafeMutableBufferPointer<ByteStringInterner<Int32>>
             let selected: [Int]
             let types: [DataType]
             let schema: Schema
@@ -341,7 +341,7 @@ public struct CSVDecoder: TextBatchDecoder, Sendable {
             let nullable = options.schema?.fields[input].nullable ?? true
             fields.append(Field(name, type, nullable: nullable, metadata: options.schema?.fields[input].metadata ?? [:]))
         }
-        dictionaries = Array(repeating: GrowingDictionary(), count: selected.count)
+        dictionaries = Array(repeating: ByteStringInterner<Int32>(), count: selected.count)
         schema = Schema(fields, metadata: options.schema?.metadata ?? [:])
     }
 }

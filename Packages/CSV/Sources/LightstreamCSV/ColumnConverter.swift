@@ -57,29 +57,6 @@ struct ValueRules: Sendable {
     }
 }
 
-/// A dictionary of string (or binary) values that grows over the batches of a stream, so every
-/// batch's dictionary extends the previous batch's.
-struct GrowingDictionary: Sendable {
-    var indices: [[UInt8]: Int32] = [:]
-    var offsets = Vec64<Int32>([0])
-    var data = Vec64<UInt8>()
-
-    mutating func index(of value: UnsafeRawBufferPointer) -> Int32? {
-        let key = Array(value)
-        if let found = indices[key] { return found }
-        guard indices.count < Int32.max, data.count + value.count <= Int(Int32.max) else { return nil }
-        let index = Int32(indices.count)
-        indices[key] = index
-        if let base = value.baseAddress { data.append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: value.count)) }
-        offsets.append(Int32(data.count))
-        return index
-    }
-
-    func snapshot(_ type: DataType) -> ArrayData {
-        ArrayData(type: type, length: offsets.count - 1, buffers: [offsets.freeze(), data.freeze()], nullCount: 0)
-    }
-}
-
 /// The values of one block of rows, read column by column: type inference and conversion into
 /// Arrow buffers, straight from the block's bytes.
 struct BlockColumns {
@@ -170,7 +147,7 @@ struct BlockColumns {
 
     /// Column `column` as an array of `type`; a value that does not parse is
     /// ``CSVError/Kind/invalidValue(type:text:)`` naming its row and column.
-    func convert(_ column: Int, to type: DataType, name: String, dictionary: inout GrowingDictionary) throws(CSVError) -> ArrayData {
+    func convert(_ column: Int, to type: DataType, name: String, dictionary: inout ByteStringInterner<Int32>) throws(CSVError) -> ArrayData {
         let n = rowCount
         var validity = ValidityBuilder(count: n)
         func invalid(_ row: Int, _ value: UnsafeRawBufferPointer, _ kind: CSVError.Kind? = nil) -> CSVError {
@@ -253,18 +230,18 @@ struct BlockColumns {
                     if text && rules.checkUTF8 && !ArrowText.isValidUTF8(value) { throw invalid(row, value, .invalidUTF8) }
                     let index: Int32?
                     if text || rules.binaryEncoding == .raw {
-                        index = dictionary.index(of: value)
+                        index = dictionary.intern(value)
                     } else {
                         decoded.removeAll(keepingCapacity: true)
                         guard BinaryText.decode(value, rules.binaryEncoding, { decoded.append($0) }) else { throw invalid(row, value) }
-                        index = decoded.withUnsafeBytes { dictionary.index(of: $0) }
+                        index = decoded.withUnsafeBytes { dictionary.intern($0) }
                     }
                     guard let index else { throw invalid(row, value, .unsupportedType("the dictionary outgrew 32-bit offsets")) }
                     out[row] = index
                 }
             }
             return ArrayData(type: type, length: n, validity: validity.finish(), buffers: [indices.freeze()],
-                             dictionary: dictionary.snapshot(valueType), nullCount: validity.nullCount)
+                             dictionary: dictionary.values(as: valueType), nullCount: validity.nullCount)
         default:
             throw CSVError(.unsupportedType("CSV cannot hold \(type) values"), column: name)
         }
@@ -357,10 +334,15 @@ struct BlockColumns {
             offsets.append(O(truncatingIfNeeded: data.count))
         }
         if let failure { throw failure }
+        guard O.bitWidth == 64 || data.count <= Int(Int32.max) else {
+            throw CSVError(.unsupportedType("a batch of column '\(name)' holds more than 2 GiB; read it as large_utf8/large_binary"), column: name)
+        }
         // UTF-8 is checked once over all the column's bytes, plus that no value starts with a
         // continuation byte (so no character spans two values); only when that fails are the
         // values checked one by one, to name the first bad row.
-        if text && rules.checkUTF8 && !Self.isValidUTF8(data: data, offsets: offsets) {
+        if text && rules.checkUTF8 && !data.withUnsafeBytes({ bytes in
+            offsets.withUnsafeBytes { ArrowText.isValidUTF8(data: bytes, offsets: $0, count: offsets.count - 1, large: O.bitWidth == 64) }
+        }) {
             var bad: Int?
             forEachValue(column) { row, value, quoted in
                 if bad == nil && !((rules.stringsCanBeNull && rules.isNull(value, quoted: quoted)) || ArrowText.isValidUTF8(value)) { bad = row }
@@ -368,26 +350,7 @@ struct BlockColumns {
             let row = bad ?? 0
             throw CSVError(.invalidUTF8, row: rows.rowNumbers[row], column: name, byteOffset: streamOffset + rows.rowStarts[row])
         }
-        guard O.bitWidth == 64 || data.count <= Int(Int32.max) else {
-            throw CSVError(.unsupportedType("a batch of column '\(name)' holds more than 2 GiB; read it as large_utf8/large_binary"), column: name)
-        }
         return ArrayData(type: type, length: n, validity: validity.finish(), buffers: [offsets.freeze(), data.freeze()], nullCount: validity.nullCount)
-    }
-}
-
-extension BlockColumns {
-    /// Whether the values `offsets` cut `data` into are each valid UTF-8.
-    static func isValidUTF8<O: FixedWidthInteger & BitwiseCopyable>(data: Vec64<UInt8>, offsets: Vec64<O>) -> Bool {
-        data.withUnsafeBytes { bytes in
-            guard ArrowText.isValidUTF8(bytes) else { return false }
-            return offsets.withUnsafeBufferPointer { cuts in
-                for cut in cuts {
-                    let at = Int(cut)
-                    if at < bytes.count && bytes[at] & 0xC0 == 0x80 { return false }
-                }
-                return true
-            }
-        }
     }
 }
 

@@ -16,11 +16,11 @@ struct JSONColumns {
     /// Whether members not in the schema are added as fields (the first block, when inferring).
     let addFields: Bool
     /// Dictionaries of `dictionary` columns, by field path, growing over the batches.
-    var dictionaries: [String: GrowingDictionary]
+    var dictionaries: [String: ByteStringInterner<Int32>]
     private var scratch: [UInt8] = []
 
     init(block: UnsafeRawBufferPointer, tape: JSONTape, streamOffset: Int, unexpected: JSONLinesReadOptions.UnexpectedFields,
-         addFields: Bool, dictionaries: [String: GrowingDictionary]) {
+         addFields: Bool, dictionaries: [String: ByteStringInterner<Int32>]) {
         self.block = block
         self.tape = tape
         self.streamOffset = streamOffset
@@ -349,7 +349,7 @@ struct JSONColumns {
             }
             return ArrayData(type: type, length: n, validity: validity.finish(), buffers: [data.freeze()], nullCount: validity.nullCount)
         case let .dictionary(_, valueType, _):
-            var dictionary = dictionaries[path] ?? GrowingDictionary()
+            var dictionary = dictionaries[path] ?? ByteStringInterner<Int32>()
             var indices = Vec64<Int32>(minimumCapacity: n)
             var decoded: [UInt8] = []
             for (row, node) in nodes.enumerated() {
@@ -357,17 +357,17 @@ struct JSONColumns {
                 let index: Int32?
                 if valueType == .utf8 {
                     guard tape.nodes[node].kind == .string else { throw invalid(node, type, path: path) }
-                    index = try JSONTape.withString(tape.nodes[node], in: block, scratch: &scratch) { (text: UnsafeRawBufferPointer) throws(CSVError) in dictionary.index(of: text) }
+                    index = try JSONTape.withString(tape.nodes[node], in: block, scratch: &scratch) { (text: UnsafeRawBufferPointer) throws(CSVError) in dictionary.intern(text) }
                 } else {
                     guard try base64(node, into: &decoded) else { throw invalid(node, type, path: path) }
-                    index = decoded.withUnsafeBytes { dictionary.index(of: $0) }
+                    index = decoded.withUnsafeBytes { dictionary.intern($0) }
                 }
                 guard let index else { throw error(.unsupportedType("the dictionary outgrew 32-bit offsets"), node: node, path: path) }
                 indices.append(index)
             }
             dictionaries[path] = dictionary
             return ArrayData(type: type, length: n, validity: validity.finish(), buffers: [indices.freeze()],
-                             dictionary: dictionary.snapshot(valueType), nullCount: validity.nullCount)
+                             dictionary: dictionary.values(as: valueType), nullCount: validity.nullCount)
         case let .list(item):
             return try list(nodes, type: type, item: item, offset: Int32.self, path: path)
         case let .largeList(item):

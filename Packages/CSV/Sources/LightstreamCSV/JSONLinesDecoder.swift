@@ -45,7 +45,7 @@ public struct JSONLinesDecoder: TextBatchDecoder, Sendable {
     /// The number of rows (non-blank lines) decoded so far.
     public private(set) var rowsDecoded = 0
 
-    private var dictionaries: [String: GrowingDictionary] = [:]
+    private var dictionaries: [String: ByteStringInterner<Int32>] = [:]
     /// The line number of the first line at `prefix`.
     private var nextLine = 1
     /// Bytes at the start of the window already read (blank lines) but not consumed.

@@ -6,7 +6,7 @@ import Vec64
     @Test(arguments: 0...64)
     func packUnpackRoundTrip(bitWidth: Int) {
         var rng = SplitMix64(seed: UInt64(bitWidth) &* 7919)
-        let mask = BitPacking.lowMask(bitWidth)
+        let mask = BitWords.lowMask(bitWidth)
         for _ in 0..<20 {
             let count = Int.random(in: 0...300, using: &rng)
             let values = (0..<count).map { _ in rng.next() & mask }
@@ -30,7 +30,7 @@ import Vec64
     @Test func unpackIntoNarrowTypes() {
         var rng = SplitMix64(seed: 3)
         for bitWidth in 1...16 {
-            let values = (0..<1000).map { _ in UInt16(truncatingIfNeeded: rng.next() & BitPacking.lowMask(bitWidth)) }
+            let values = (0..<1000).map { _ in UInt16(truncatingIfNeeded: rng.next() & BitWords.lowMask(bitWidth)) }
             var packed = Vec64<UInt8>()
             values.withUnsafeBufferPointer { BitPacking.append($0.baseAddress!, count: values.count, bitWidth: bitWidth, to: &packed) }
             var out = [UInt16](repeating: 0, count: values.count)

@@ -51,7 +51,7 @@ import Vec64
                 switch Int.random(in: 0..<10, using: &rng) {
                 case 0: v = .max
                 case 1: v = .min
-                default: v = v &+ Int64(bitPattern: rng.next() & BitPacking.lowMask(width)) &- Int64(bitPattern: BitPacking.lowMask(width) >> 1)
+                default: v = v &+ Int64(bitPattern: rng.next() & BitWords.lowMask(width)) &- Int64(bitPattern: BitWords.lowMask(width) >> 1)
                 }
                 values.append(v)
             }
@@ -81,7 +81,7 @@ import Vec64
         let count = Int.random(in: 0...1000, using: &rng)
         var v = Int32.random(in: .min ... .max, using: &rng)
         let values: [Int32] = (0..<count).map { _ in
-            v = v &+ Int32(truncatingIfNeeded: rng.next() & BitPacking.lowMask(width))
+            v = v &+ Int32(truncatingIfNeeded: rng.next() & BitWords.lowMask(width))
             return v
         }
         let bytes = encode(values)

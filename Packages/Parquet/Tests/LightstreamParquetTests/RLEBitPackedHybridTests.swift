@@ -26,7 +26,7 @@ import Vec64
     @Test(arguments: 0...64)
     func roundTripRandom(bitWidth: Int) throws {
         var rng = SplitMix64(seed: 1000 + UInt64(bitWidth))
-        let mask = BitPacking.lowMask(bitWidth)
+        let mask = BitWords.lowMask(bitWidth)
         for _ in 0..<12 {
             let count = Int.random(in: 0...2000, using: &rng)
             var values: [UInt64] = []
@@ -163,7 +163,7 @@ import Vec64
         var rng = SplitMix64(seed: 77)
         for bitWidth in [1, 3, 8, 13, 32, 64] {
             var encoder = RLEBitPackedHybridEncoder(bitWidth: bitWidth)
-            let values = (0..<150).map { i in i % 40 < 20 ? UInt64(7) & BitPacking.lowMask(bitWidth) : rng.next() & BitPacking.lowMask(bitWidth) }
+            let values = (0..<150).map { i in i % 40 < 20 ? UInt64(7) & BitWords.lowMask(bitWidth) : rng.next() & BitWords.lowMask(bitWidth) }
             encoder.append(contentsOf: values)
             let bytes = encoder.finish().array
             mutations(of: bytes, flips: 300, seed: UInt64(bitWidth)) { raw throws(ParquetError) in
@@ -172,7 +172,7 @@ import Vec64
                 let got = try out.withUnsafeMutableBufferPointer { (p) throws(ParquetError) in try decoder.decode(into: p) }
                 #expect(got <= 200)
                 #expect(decoder.bytesConsumed <= raw.count)
-                #expect(out.prefix(got).allSatisfy { $0 & ~BitPacking.lowMask(bitWidth) == 0 })
+                #expect(out.prefix(got).allSatisfy { $0 & ~BitWords.lowMask(bitWidth) == 0 })
             }
         }
     }
@@ -193,7 +193,7 @@ import Vec64
         #expect(encoded.array == spec)
         var rng = SplitMix64(seed: 4)
         for bitWidth in 0...16 {
-            let levels = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt16(truncatingIfNeeded: rng.next() & BitPacking.lowMask(bitWidth)) }
+            let levels = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt16(truncatingIfNeeded: rng.next() & BitWords.lowMask(bitWidth)) }
             var bytes = Vec64<UInt8>()
             levels.withUnsafeBufferPointer { BitPackedLevels.encode($0, bitWidth: bitWidth, to: &bytes) }
             let exact = bytes.array

@@ -3,11 +3,15 @@
 /// Bit `i` of a bitmap starting at (`base`, `bitOffset`) is bit `(bitOffset + i) % 8` of byte
 /// `(bitOffset + i) / 8`. These helpers read 64 bits at any bit position with unaligned loads,
 /// never touching a byte at or past `byteLimit`.
-@usableFromInline
-enum BitWords {
-    /// The 64 bits starting at absolute bit position `bit` (bits past the limit read as 0).
+///
+/// ``load(_:byteLimit:bit:)`` and ``lowMask(_:)`` are public for the packages above that read
+/// LSB-first bit streams (Parquet's bit-packed runs and bitmaps); the rest serves ``Bitmap``.
+public enum BitWords {
+    /// The 64 bits starting at absolute bit position `bit` (bit 0 of the result is that bit;
+    /// bits at or past byte `byteLimit` read as 0). No byte at or past `byteLimit` is read, so
+    /// `base` needs only `byteLimit` readable bytes; `bit` must not be negative.
     @inlinable @inline(__always)
-    static func load(_ base: UnsafeRawPointer, byteLimit: Int, bit: Int) -> UInt64 {
+    public static func load(_ base: UnsafeRawPointer, byteLimit: Int, bit: Int) -> UInt64 {
         let byte = bit &>> 3
         let shift = UInt64(bit & 7)
         var word: UInt64
@@ -30,9 +34,9 @@ enum BitWords {
         return word
     }
 
-    /// A mask of the low `n` bits (n in 0...64).
+    /// A mask of the low `n` bits (`n` in 0...64; 64 gives all ones).
     @inlinable @inline(__always)
-    static func lowMask(_ n: Int) -> UInt64 {
+    public static func lowMask(_ n: Int) -> UInt64 {
         n >= 64 ? ~0 : (UInt64(1) &<< UInt64(n)) &- 1
     }
 

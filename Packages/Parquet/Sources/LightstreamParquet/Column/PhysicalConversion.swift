@@ -165,15 +165,7 @@ enum PhysicalConversion {
     /// Checks that the data is UTF-8 and that no value boundary splits a character.
     static func checkUTF8(offsets: Buffer, data: Buffer, count: Int, large: Bool) throws(ParquetError) {
         let valid = data.withUnsafeBytes { bytes in
-            guard ArrowText.isValidUTF8(bytes) else { return false }
-            return offsets.withUnsafeBytes { o in
-                for i in 0...count {
-                    let offset = large ? Int(o.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
-                        : Int(o.loadUnaligned(fromByteOffset: i * 4, as: Int32.self))
-                    if offset < bytes.count && bytes[offset] & 0xC0 == 0x80 { return false }
-                }
-                return true
-            }
+            offsets.withUnsafeBytes { o in ArrowText.isValidUTF8(data: bytes, offsets: o, count: count, large: large) }
         }
         guard valid else { throw ParquetError(.corruptPage("string column holds invalid UTF-8")) }
     }

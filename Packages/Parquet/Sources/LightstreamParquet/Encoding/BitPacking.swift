@@ -8,46 +8,12 @@ import Vec64
 /// `b % 8` of byte `b / 8`. Every function here reads only inside the `byteCount` bytes it is
 /// given; callers check that those bytes hold the values they ask for.
 enum BitPacking {
-    /// A mask of the low `n` bits (n in 0...64).
-    @inline(__always)
-    static func lowMask(_ n: Int) -> UInt64 {
-        n >= 64 ? ~0 : (UInt64(1) &<< UInt64(truncatingIfNeeded: n)) &- 1
-    }
-
     /// The number of bytes that hold `count` values of `bitWidth` bits, or `nil` on overflow.
     @inline(__always)
     static func byteCount(values count: Int, bitWidth: Int) -> Int? {
         let (bits, overflow) = count.multipliedReportingOverflow(by: bitWidth)
         if overflow || bits > Int.max - 7 { return nil }
         return (bits &+ 7) &>> 3
-    }
-
-    /// The 64 bits starting at absolute bit position `bit` of `base` (bits at or past byte
-    /// `byteCount` read as 0).
-    @inline(__always)
-    static func loadBits(_ base: UnsafeRawPointer, byteCount: Int, bit: Int) -> UInt64 {
-        let byte = bit &>> 3
-        let shift = UInt64(truncatingIfNeeded: bit & 7)
-        if byte &+ 9 <= byteCount {
-            var word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
-            if shift != 0 {
-                word = (word &>> shift) | (UInt64(base.load(fromByteOffset: byte &+ 8, as: UInt8.self)) &<< (64 &- shift))
-            }
-            return word
-        }
-        var result: UInt64 = 0
-        var k = 0
-        while k < 9 && byte &+ k < byteCount {
-            let b = UInt64(base.load(fromByteOffset: byte &+ k, as: UInt8.self))
-            let position = UInt64(truncatingIfNeeded: k &* 8)
-            if position >= shift {
-                if position &- shift < 64 { result |= b &<< (position &- shift) }
-            } else {
-                result |= b &>> (shift &- position)
-            }
-            k &+= 1
-        }
-        return result
     }
 
     // MARK: Unpacking
@@ -69,11 +35,11 @@ enum BitPacking {
             output.update(repeating: 0, count: count)
             return
         }
-        let mask = lowMask(w)
+        let mask = BitWords.lowMask(w)
         var i = 0
         // Head: single values until the position is on a group (and so a byte) boundary.
         while i < count && (firstValue &+ i) & 7 != 0 {
-            output[i] = T(truncatingIfNeeded: loadBits(source, byteCount: byteCount, bit: (firstValue &+ i) &* w) & mask)
+            output[i] = T(truncatingIfNeeded: BitWords.load(source, byteLimit: byteCount, bit: (firstValue &+ i) &* w) & mask)
             i &+= 1
         }
         let start = ((firstValue &+ i) &* w) &>> 3
@@ -125,14 +91,14 @@ enum BitPacking {
             default:
                 // 58...63 bits: a value may span 9 bytes.
                 for k in 0..<(safeGroups &* 8) {
-                    o[k] = T(truncatingIfNeeded: loadBits(p, byteCount: byteCount &- start, bit: k &* w) & mask)
+                    o[k] = T(truncatingIfNeeded: BitWords.load(p, byteLimit: byteCount &- start, bit: k &* w) & mask)
                 }
             }
             i &+= safeGroups &* 8
         }
         // Tail: values near the end of the bytes, read with bounds-checked loads.
         while i < count {
-            output[i] = T(truncatingIfNeeded: loadBits(source, byteCount: byteCount, bit: (firstValue &+ i) &* w) & mask)
+            output[i] = T(truncatingIfNeeded: BitWords.load(source, byteLimit: byteCount, bit: (firstValue &+ i) &* w) & mask)
             i &+= 1
         }
     }
@@ -143,7 +109,7 @@ enum BitPacking {
     private static func groups<T: FixedWidthInteger>(
         _ p: UnsafeRawPointer, _ groupCount: Int, _ w: Int, _ o: UnsafeMutablePointer<T>
     ) {
-        let mask = lowMask(w)
+        let mask = BitWords.lowMask(w)
         var p = p
         var o = o
         if w <= 8 {
@@ -190,7 +156,7 @@ enum BitPacking {
         _ values: UnsafePointer<T>, count: Int, bitWidth w: Int, into output: UnsafeMutableRawPointer
     ) {
         guard w > 0, count > 0 else { return }
-        let mask = lowMask(w)
+        let mask = BitWords.lowMask(w)
         var accumulator: UInt64 = 0
         var bits = 0
         var o = 0
@@ -248,18 +214,18 @@ enum BitPacking {
             let base = UnsafeMutableRawPointer(d.baseAddress!)
             var i = 0
             while i < count && (destinationBit &+ i) & 7 != 0 {
-                let bit = loadBits(source, byteCount: byteCount, bit: sourceBit &+ i) & 1
+                let bit = BitWords.load(source, byteLimit: byteCount, bit: sourceBit &+ i) & 1
                 setBit(base, destinationBit &+ i, bit != 0)
                 i &+= 1
             }
             while count &- i >= 64 {
-                let word = loadBits(source, byteCount: byteCount, bit: sourceBit &+ i)
+                let word = BitWords.load(source, byteLimit: byteCount, bit: sourceBit &+ i)
                 base.storeBytes(of: word.littleEndian, toByteOffset: (destinationBit &+ i) &>> 3, as: UInt64.self)
                 i &+= 64
             }
             if i < count {
                 let rest = count &- i
-                let word = loadBits(source, byteCount: byteCount, bit: sourceBit &+ i) & lowMask(rest)
+                let word = BitWords.load(source, byteLimit: byteCount, bit: sourceBit &+ i) & BitWords.lowMask(rest)
                 storeLowBits(base, byteOffset: (destinationBit &+ i) &>> 3, word: word, bitCount: rest)
             }
         }
@@ -302,7 +268,7 @@ enum BitPacking {
             o &+= 1
         }
         if left > 0 {
-            let keep = ~UInt8(truncatingIfNeeded: lowMask(left))
+            let keep = ~UInt8(truncatingIfNeeded: BitWords.lowMask(left))
             let old = base.load(fromByteOffset: o, as: UInt8.self)
             base.storeBytes(of: (old & keep) | UInt8(truncatingIfNeeded: w), toByteOffset: o, as: UInt8.self)
         }

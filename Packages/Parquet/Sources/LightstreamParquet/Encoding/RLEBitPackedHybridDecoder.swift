@@ -93,7 +93,7 @@ struct RLEBitPackedHybridDecoder {
                 for k in 0..<valueByteWidth {
                     value |= UInt64(bytes.load(fromByteOffset: position + k, as: UInt8.self)) << UInt64(8 * k)
                 }
-                guard value & ~BitPacking.lowMask(bitWidth) == 0 else {
+                guard value & ~BitWords.lowMask(bitWidth) == 0 else {
                     throw ParquetError(.corruptPage("RLE run at byte \(headerAt) repeats \(value), wider than \(bitWidth) bits"))
                 }
                 position += valueByteWidth

@@ -26,7 +26,7 @@ struct RLEBitPackedHybridEncoder {
     init(bitWidth: Int) {
         precondition(bitWidth >= 0 && bitWidth <= 64, "RLE bit width \(bitWidth) outside 0...64")
         self.bitWidth = bitWidth
-        self.mask = BitPacking.lowMask(bitWidth)
+        self.mask = BitWords.lowMask(bitWidth)
     }
 
     /// Adds one value (bits above `bitWidth` are dropped).

@@ -11,30 +11,8 @@ enum ArrowSchemaRestore {
     /// The stored schema, or nil when the key is absent or cannot be decoded (as pyarrow does,
     /// a broken key falls back to the Parquet schema).
     static func storedSchema(_ metadata: ParquetFileMetadata) -> Schema? {
-        guard let text = metadata.metadataValue(forKey: key), let bytes = base64Decode(text) else { return nil }
+        guard let text = metadata.metadataValue(forKey: key), let bytes = ArrowBase64.decode(text) else { return nil }
         return try? IPCSchema(encapsulatedMessage: bytes).schema
-    }
-
-    static func base64Decode(_ text: String) -> [UInt8]? {
-        var table = [UInt8](repeating: 255, count: 256)
-        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { table[Int(c)] = UInt8(i) }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for c in text.utf8 {
-            if c == UInt8(ascii: "=") { break }
-            if c == 10 || c == 13 { continue }
-            let v = table[Int(c)]
-            guard v != 255 else { return nil }
-            accumulator = accumulator << 6 | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-            }
-        }
-        return out
     }
 
     /// The field to produce: the stored field when its type can be made from what was read, else
