@@ -60,10 +60,10 @@ struct CLICSVTests {
         #expect(text.hasPrefix("id,name,score,ok,day,at\n1,alpha,1.5,true,2020-01-01,2020-01-01 12:00:00\n"), "\(text)")
     }
 
-    @Test func pyarrowWrittenCSVReadsAsPyarrowReadsIt() throws {
+    @Test func pyarrowWrittenCSVReadsAsPyarrowReadsIt() async throws {
         let csv = Self.temporary("pyarrow.csv"), truth = Self.temporary("truth.arrow"), ours = Self.temporary("ours.arrow")
         defer { Self.remove(csv, truth, ours) }
-        _ = try PyarrowPeer.run("""
+        _ = try await PyarrowPeer.run("""
             import pyarrow as pa, pyarrow.csv as pc, pyarrow.feather as pf, datetime
             n = 3000
             t = pa.table({

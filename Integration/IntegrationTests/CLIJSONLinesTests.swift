@@ -119,10 +119,10 @@ struct CLIJSONLinesTests {
         #expect(try String(contentsOfFile: csvBack, encoding: .utf8).hasPrefix("1;alpha;1.5;true;2020-01-01;2020-01-01 12:00:00\n"))
     }
 
-    @Test func standardInputToStandardOutputMatchesPyarrow() throws {
+    @Test func standardInputToStandardOutputMatchesPyarrow() async throws {
         let jsonl = Self.temporary("py.jsonl"), stream = Self.temporary("ours.arrows")
         defer { Self.remove(jsonl, stream) }
-        _ = try PyarrowPeer.run("""
+        _ = try await PyarrowPeer.run("""
             import json, random
             r = random.Random(7)
             words = ["", "plain", "quo\\"te", "back\\\\slash", "tab\\tnl\\n", "ünï", "😀"]
@@ -137,7 +137,7 @@ struct CLIJSONLinesTests {
         let result = try Tool.run(["convert", "-", "-", "--from", "jsonl"], input: jsonl, output: stream)
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.errors.hasPrefix("converted 3000 rows") && result.errors.contains("standard output"), "\(result.errors)")
-        let verdict = try PyarrowPeer.run("""
+        let verdict = try await PyarrowPeer.run("""
             import pyarrow as pa, pyarrow.json as pj
             ours = pa.ipc.open_stream("\(stream)").read_all()
             theirs = pj.read_json("\(jsonl)")

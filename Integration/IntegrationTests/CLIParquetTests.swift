@@ -43,11 +43,11 @@ struct CLIParquetTests {
 
     /// pyarrow's answer to whether the IPC file `arrow` holds what it reads from the Parquet file
     /// `parquet` (with the same projection and row groups): "equal", or what differs.
-    static func pyarrowCompare(_ parquet: String, _ arrow: String, columns: [String]? = nil, rowGroups: [Int]? = nil) throws -> String {
+    static func pyarrowCompare(_ parquet: String, _ arrow: String, columns: [String]? = nil, rowGroups: [Int]? = nil) async throws -> String {
         let columnsArgument = columns.map { "[" + $0.map { "'\($0)'" }.joined(separator: ", ") + "]" } ?? "None"
         let read = rowGroups.map { "pq.ParquetFile(\"\(parquet)\").read_row_groups(\($0), columns=\(columnsArgument))" }
             ?? "pq.read_table(\"\(parquet)\", columns=\(columnsArgument))"
-        return try PyarrowPeer.run("""
+        return try await PyarrowPeer.run("""
             import pyarrow as pa, pyarrow.parquet as pq
             truth = \(read)
             ours = pa.ipc.open_file("\(arrow)").read_all()
@@ -68,13 +68,13 @@ struct CLIParquetTests {
     }
 
     @Test("convert to an IPC file reads in pyarrow as pyarrow reads the Parquet", arguments: converted)
-    func convertMatchesPyarrow(_ name: String) throws {
+    func convertMatchesPyarrow(_ name: String) async throws {
         let arrow = Self.temporary("out.arrow")
         defer { Self.remove(arrow) }
         let result = try Tool.run(["convert", Self.corpus(name), arrow])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("Parquet in"), "\(result.output)")
-        #expect(try Self.pyarrowCompare(Self.corpus(name), arrow) == "equal")
+        #expect(try await Self.pyarrowCompare(Self.corpus(name), arrow) == "equal")
     }
 
     @Test func convertToStreamCSVAndJSONLines() throws {
@@ -111,11 +111,11 @@ struct CLIParquetTests {
 
     /// A pyarrow-written file of several row groups with a dictionary column: projection, row
     /// group selection and batch size, and dictionaries unified for an IPC file.
-    @Test func readingOptions() throws {
+    @Test func readingOptions() async throws {
         let parquet = Self.temporary("groups.parquet")
         let arrow = Self.temporary("groups.arrow"), stream = Self.temporary("groups.arrows")
         defer { Self.remove(parquet, arrow, stream) }
-        _ = try PyarrowPeer.run("""
+        _ = try await PyarrowPeer.run("""
             import pyarrow as pa, pyarrow.parquet as pq
             n = 1000
             t = pa.table({
@@ -129,14 +129,14 @@ struct CLIParquetTests {
         // Every row group: the dictionaries of the four row groups become one.
         let whole = try Tool.run(["convert", parquet, arrow])
         #expect(whole.status == 0, "\(whole.output)")
-        #expect(try Self.pyarrowCompare(parquet, arrow) == "equal")
+        #expect(try await Self.pyarrowCompare(parquet, arrow) == "equal")
         // Projection (a top-level name and a dotted leaf path) and row groups in a chosen order.
         let some = try Tool.run(["convert", parquet, arrow, "--columns", "i,st.b", "--row-groups", "3,0"])
         #expect(some.status == 0, "\(some.output)")
         #expect(some.output.contains("converted 400 rows"), "\(some.output)")
         let table = try CLICSVTests.readIPC(arrow)
         #expect(table.schema.fields.map(\.name) == ["i", "st"])
-        #expect(try Self.pyarrowCompare(parquet, arrow, columns: ["i", "st.b"], rowGroups: [3, 0]) == "equal")
+        #expect(try await Self.pyarrowCompare(parquet, arrow, columns: ["i", "st.b"], rowGroups: [3, 0]) == "equal")
         // Batches of at most --batch-size rows, never across row groups: 300 = 128 + 128 + 44, and 100.
         let batched = try Tool.run(["convert", parquet, stream, "--batch-size", "128"])
         #expect(batched.status == 0, "\(batched.output)")

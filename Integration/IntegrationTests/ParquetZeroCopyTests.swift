@@ -6,13 +6,13 @@ import Testing
 /// as slices of the mapped file when they lie 8-byte aligned in it; every other chunk is copied.
 @Suite("Parquet zero-copy reads")
 struct ParquetZeroCopyTests {
-    @Test func alignedPlainPagesPointIntoTheFile() throws {
+    @Test func alignedPlainPagesPointIntoTheFile() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ls-parquet-zero-copy-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         // Sixteen row counts move the page header's length, so some files put the values of the
         // first column 8-byte aligned.
-        _ = try PyarrowPeer.run("""
+        _ = try await PyarrowPeer.run("""
             import numpy as np, pyarrow as pa, pyarrow.parquet as pq
             for n in range(1000, 1016):
                 t = pa.table({"a": pa.array(np.arange(n, dtype=np.int64) * 3), "b": pa.array(np.arange(n, dtype=np.float64) / 2)})

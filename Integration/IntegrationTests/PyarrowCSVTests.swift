@@ -45,13 +45,13 @@ import Testing
         ["1", "2020-01-01"], ["1", "true", "1.5"], ["\"1\"", "2"], ["\"quoted, \"\"x\"\"\"", "plain"], ["ünïcødé", "日本"],
     ]
 
-    @Test func inferenceMatchesPyarrow() throws {
+    @Test func inferenceMatchesPyarrow() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for (k, values) in Self.inferenceCases.enumerated() {
             try ("c\n" + values.joined(separator: "\n") + "\n").write(toFile: "\(directory)/\(k).csv", atomically: true, encoding: .utf8)
         }
-        _ = try PyarrowPeer.run("""
+        _ = try await PyarrowPeer.run("""
         import pyarrow as pa, pyarrow.csv as pc
         for k in range(\(Self.inferenceCases.count)):
             t = pc.read_csv("\(directory)/%d.csv" % k)
@@ -107,7 +107,7 @@ import Testing
     static let readBack = "pc.ConvertOptions(column_types=truth.schema, strings_can_be_null=True, quoted_strings_can_be_null=False)"
 
     @Test(arguments: [UInt64(1), 2, 3])
-    func pyarrowReadsWhatWeWrite(_ seed: UInt64) throws {
+    func pyarrowReadsWhatWeWrite(_ seed: UInt64) async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let table = try Self.randomTable(seed: seed, rows: 500)
@@ -115,7 +115,7 @@ import Testing
         var writer = try CSVWriter(sink: MemorySink(), schema: table.schema)
         try writer.write(table)
         try Self.save(try writer.finish().buffer, directory + "/ours.csv")
-        let verdict = try PyarrowPeer.run("""
+        let verdict = try await PyarrowPeer.run("""
         import pyarrow as pa, pyarrow.csv as pc
         truth = pa.ipc.open_file("\(directory)/truth.arrow").read_all()
         t = pc.read_csv("\(directory)/ours.csv", convert_options=\(Self.readBack))
@@ -127,12 +127,12 @@ import Testing
     }
 
     @Test(arguments: [UInt64(4), 5, 6])
-    func weReadWhatPyarrowWrites(_ seed: UInt64) throws {
+    func weReadWhatPyarrowWrites(_ seed: UInt64) async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let table = try Self.randomTable(seed: seed, rows: 500)
         try Self.save(try Self.arrowFile(table), directory + "/truth.arrow")
-        _ = try PyarrowPeer.run("""
+        _ = try await PyarrowPeer.run("""
         import pyarrow as pa, pyarrow.csv as pc
         truth = pa.ipc.open_file("\(directory)/truth.arrow").read_all()
         pc.write_csv(truth, "\(directory)/theirs.csv")
@@ -151,12 +151,12 @@ import Testing
     }
 
     /// pyarrow and we infer the same table from pyarrow's own CSV of a random table.
-    @Test func sameInferenceOnPyarrowsCSV() throws {
+    @Test func sameInferenceOnPyarrowsCSV() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let table = try Self.randomTable(seed: 9, rows: 300)
         try Self.save(try Self.arrowFile(table), directory + "/truth.arrow")
-        _ = try PyarrowPeer.run("""
+        _ = try await PyarrowPeer.run("""
         import pyarrow as pa, pyarrow.csv as pc
         truth = pa.ipc.open_file("\(directory)/truth.arrow").read_all()
         pc.write_csv(truth, "\(directory)/theirs.csv")

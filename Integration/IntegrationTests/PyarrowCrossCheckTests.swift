@@ -27,19 +27,19 @@ struct PyarrowCrossCheckTests {
         (.runEndEncoded(runEnds: Field("run_ends", .int32, nullable: false), values: Field("values", .utf8)), "pa.run_end_encoded(pa.int32(), pa.string())"),
     ]
 
-    @Test func typeNamesMatchPyarrow() throws {
+    @Test func typeNamesMatchPyarrow() async throws {
         let script = "import pyarrow as pa\n" + Self.types.map { "print(str(\($0.1)))" }.joined(separator: "\n")
-        let names = try PyarrowPeer.run(script).split(separator: "\n").map(String.init)
+        let names = try await PyarrowPeer.run(script).split(separator: "\n").map(String.init)
         try #require(names.count == Self.types.count)
         for ((type, expression), name) in zip(Self.types, names) {
             #expect(type.description == name, "\(expression)")
         }
     }
 
-    @Test func typeLayoutsMatchPyarrowBufferCounts() throws {
+    @Test func typeLayoutsMatchPyarrowBufferCounts() async throws {
         // pyarrow's num_buffers counts the validity slot too (and, for views, the minimum).
         let script = "import pyarrow as pa\n" + Self.types.map { "print(\($0.1).num_buffers)" }.joined(separator: "\n")
-        let counts = try PyarrowPeer.run(script).split(separator: "\n").compactMap { Int($0) }
+        let counts = try await PyarrowPeer.run(script).split(separator: "\n").compactMap { Int($0) }
         try #require(counts.count == Self.types.count)
         for ((type, expression), count) in zip(Self.types, counts) {
             var ours = type.layout.fixedBufferCount + 1
@@ -50,7 +50,7 @@ struct PyarrowCrossCheckTests {
         }
     }
 
-    @Test func temporalAndDecimalValuesPrintLikePyarrow() throws {
+    @Test func temporalAndDecimalValuesPrintLikePyarrow() async throws {
         let script = """
         import pyarrow as pa, datetime, decimal
         print(pa.array([19000, -1], pa.date32())[0], pa.array([19000, -1], pa.date32())[1])
@@ -58,7 +58,7 @@ struct PyarrowCrossCheckTests {
         print(pa.array([decimal.Decimal('-45.60')], pa.decimal128(10, 2))[0])
         print(pa.array([3723000001], pa.time64('us'))[0])
         """
-        let lines = try PyarrowPeer.run(script).split(separator: "\n").map(String.init)
+        let lines = try await PyarrowPeer.run(script).split(separator: "\n").map(String.init)
         let dates = PrimitiveArray<Int32>([19000, -1] as [Int32], type: .date32).data
         #expect("\(dates.formatValue(at: 0)) \(dates.formatValue(at: 1))" == lines[0])
         #expect(lines[1] == "1700000000123")

@@ -16,7 +16,7 @@ struct PyarrowIPCTests {
         try Data(buffer.array).write(to: URL(fileURLWithPath: path))
     }
 
-    @Test func pyarrowReadsOurRewritesOfEveryGoldCase() throws {
+    @Test func pyarrowReadsOurRewritesOfEveryGoldCase() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var pairs: [String] = []
@@ -52,13 +52,13 @@ struct PyarrowIPCTests {
         print(len(failures))
         for f in failures: print(f)
         """
-        let output = try PyarrowPeer.run(script).split(separator: "\n").map(String.init)
+        let output = try await PyarrowPeer.run(script).split(separator: "\n").map(String.init)
         #expect(output.first == "0", "\(output.prefix(10))")
         #expect(pairs.count == GoldJSONConformanceTests.cases.filter { GoldJSONConformanceTests.unsupported($0) == nil }.count)
         #expect(pairs.count > 60)
     }
 
-    @Test func weReadWhatPyarrowWritesAndItReadsItBack() throws {
+    @Test func weReadWhatPyarrowWritesAndItReadsItBack() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let script = """
@@ -83,7 +83,7 @@ struct PyarrowIPCTests {
                 w.write_table(table, max_chunksize=300)
         print("ok")
         """
-        #expect(try PyarrowPeer.run(script).contains("ok"))
+        #expect(try await PyarrowPeer.run(script).contains("ok"))
         for name in ["plain", "legacy"] {
             let fileBytes = try GoldJSONConformanceTests.load(directory + "/py-\(name).arrow")
             let fromFile = try IPCFileReader(fileBytes).readAll()
@@ -103,7 +103,7 @@ struct PyarrowIPCTests {
             back = pa.ipc.open_stream("\(directory)/back-" + name + ".arrows").read_all()
             print(name, back.equals(original))
         """
-        let lines = try PyarrowPeer.run(check)
+        let lines = try await PyarrowPeer.run(check)
         #expect(lines.contains("plain True") && lines.contains("legacy True"), "\(lines)")
     }
 }
@@ -112,7 +112,7 @@ struct PyarrowIPCTests {
 @Suite("Random tables against pyarrow", .serialized)
 struct PyarrowRandomTableTests {
     @Test("pyarrow reads ours and writes them back equal", arguments: [1, 2, 3] as [UInt64])
-    func randomTables(_ seed: UInt64) throws {
+    func randomTables(_ seed: UInt64) async throws {
         let table = try RandomTables.table(seed: seed)
         try table.validate()
         let directory = try PyarrowIPCTests.temporaryDirectory()
@@ -143,7 +143,7 @@ struct PyarrowRandomTableTests {
                     w.write_batch(batch)
         print(" ".join(out))
         """
-        let output = try PyarrowPeer.run(script).trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = try await PyarrowPeer.run(script).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(output == "equal \(table.rowCount) equal \(table.rowCount)", "\(output)")
         for alignment in [8, 64] {
             var back = try IPCStreamReader(try GoldJSONConformanceTests.load(directory + "/back-\(alignment).arrows"))

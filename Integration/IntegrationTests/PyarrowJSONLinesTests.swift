@@ -58,7 +58,7 @@ struct PyarrowJSONLinesTests {
     }
 
     @Test("pyarrow.json reads our JSON Lines equal", arguments: [1, 2, 3, 4] as [UInt64])
-    func pyarrowReadsOurs(_ seed: UInt64) throws {
+    func pyarrowReadsOurs(_ seed: UInt64) async throws {
         let table = try Self.table(seed: seed)
         let directory = try PyarrowIPCTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -68,7 +68,7 @@ struct PyarrowJSONLinesTests {
         // The schema goes over as an empty IPC stream.
         let schemaStream = try IPCStreamWriter(sink: MemorySink(), schema: table.schema)
         try Self.save(try schemaStream.finish().buffer, directory + "/schema.arrows")
-        _ = try PyarrowPeer.run("""
+        _ = try await PyarrowPeer.run("""
             import pyarrow as pa, pyarrow.json as pj
             schema = pa.ipc.open_stream("\(directory)/schema.arrows").schema
             t = pj.read_json("\(directory)/ours.jsonl", parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
@@ -87,12 +87,12 @@ struct PyarrowJSONLinesTests {
     }
 
     @Test("we read Python's json output as pyarrow.json does", arguments: [1, 2, 3, 4] as [UInt64])
-    func weReadLikePyarrow(_ seed: UInt64) throws {
+    func weReadLikePyarrow(_ seed: UInt64) async throws {
         let directory = try PyarrowIPCTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Random records: missing keys, nulls, ints (past 2^53), floats, bools, strings with
         // unicode and escapes (ensure_ascii both ways), timestamps, lists, nested objects.
-        _ = try PyarrowPeer.run("""
+        _ = try await PyarrowPeer.run("""
             import json, random, pyarrow as pa, pyarrow.json as pj
             r = random.Random(\(seed))
             words = ["", "plain", "quo\\"te", "back\\\\slash", "tab\\tnl\\n", "\\u0001", "ünï", "😀", "2020-13-01"]

@@ -56,11 +56,11 @@ struct PyarrowParquetCorpusTests {
     /// Reads every file with pyarrow into a new directory `out`: `<out>/<n>.arrow` for file `n`
     /// of ``files`` (an Arrow IPC file of `pq.read_table`), or `<out>/<n>.error` holding
     /// pyarrow's refusal.
-    static func readWithPyarrow() throws -> String {
+    static func readWithPyarrow() async throws -> String {
         let out = NSTemporaryDirectory() + "lightstream-parquet-corpus-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let list = files.map { "\"\(corpus)/\($0)\"" }.joined(separator: ",\n    ")
-        _ = try PyarrowPeer.run("""
+        _ = try await PyarrowPeer.run("""
         import pyarrow as pa, pyarrow.parquet as pq
         files = [
             \(list)
@@ -107,9 +107,9 @@ struct PyarrowParquetCorpusTests {
     }
 
     /// Each file: read equal, or refused by both, or a listed difference; and the gold count.
-    @Test func corpusMatchesPyarrow() throws {
+    @Test func corpusMatchesPyarrow() async throws {
         try #require(Self.files.count == 73)
-        let out = try Self.readWithPyarrow()
+        let out = try await Self.readWithPyarrow()
         defer { try? FileManager.default.removeItem(atPath: out) }
         var equal = 0
         for (index, file) in Self.files.enumerated() {

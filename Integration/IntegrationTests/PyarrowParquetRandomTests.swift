@@ -168,11 +168,11 @@ def write_and_read(t, out, options, style):
         #expect(try Table(schema: ours.schema, batches: batches) == ours, "\(label): batches")
     }
 
-    static func run(_ test: Case) throws {
+    static func run(_ test: Case) async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let style = test.encoding.map { "'\($0)'" } ?? "None"
-        let summary = try PyarrowPeer.run(generator + """
+        let summary = try await PyarrowPeer.run(generator + """
 
         write_and_read(table(\(test.seed), \(rows)), "\(directory)", dict(\(test.options)), \(style))
         """)
@@ -185,21 +185,21 @@ def write_and_read(t, out, options, style):
     }
 
     @Test(arguments: matrix)
-    func compressionPagesAndDictionaries(_ test: Case) throws {
-        try Self.run(test)
+    func compressionPagesAndDictionaries(_ test: Case) async throws {
+        try await Self.run(test)
     }
 
     @Test(arguments: encodingCases)
-    func encodingsAndOptions(_ test: Case) throws {
-        try Self.run(test)
+    func encodingsAndOptions(_ test: Case) async throws {
+        try await Self.run(test)
     }
 
     /// Column projection, row group selection and `dictionaryColumns` against pyarrow's
     /// `columns`, `read_row_groups` and `read_dictionary` on the same file.
-    @Test func projectionAndDictionaryColumns() throws {
+    @Test func projectionAndDictionaryColumns() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try PyarrowPeer.run(Self.generator + """
+        _ = try await PyarrowPeer.run(Self.generator + """
 
         t = table(200, \(Self.rows))
         pq.write_table(t, "\(directory)/t.parquet", \(Self.sizes))
@@ -220,10 +220,10 @@ def write_and_read(t, out, options, style):
     }
 
     /// A file DuckDB writes (its own writer, its own choices of encodings and types).
-    @Test func duckDBFile() throws {
+    @Test func duckDBFile() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try PyarrowPeer.run(#"""
+        _ = try await PyarrowPeer.run(#"""
         import duckdb, pyarrow as pa, pyarrow.parquet as pq
         duckdb.sql("""COPY (SELECT i AS id, CASE WHEN i % 7 = 0 THEN NULL ELSE i * 31 % 1000 END AS n,
           (i % 3 = 0) AS flag, (i % 100)::TINYINT AS tiny, (i % 200)::UTINYINT AS utiny, (i * 1.5)::DOUBLE AS dbl, (i / 7)::FLOAT AS flt,

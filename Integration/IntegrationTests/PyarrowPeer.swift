@@ -29,16 +29,49 @@ enum PyarrowPeer {
         return (process, output, errors)
     }
 
-    /// Runs `script` with `python -c` and returns its standard output.
-    static func run(_ script: String) throws -> String {
+    /// Runs `script` with `python -c` and returns its standard output. The wait for Python runs
+    /// off the cooperative pool (``offPool(_:)``): on a 2-core machine a few tests waiting for
+    /// their peer synchronously would otherwise hold every pool thread, and tests whose sockets
+    /// need the pool would miss their time limits.
+    static func run(_ script: String) async throws -> String {
         let (process, out, err) = try start(script)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (data, errors): (Data, Data) = await offPool {
+            // Standard error is drained on its own thread: a peer that fills it must not block.
+            let errorData = ErrorDrain(err)
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            let errors = errorData.wait()
+            process.waitUntilExit()
+            return (data, errors)
+        }
         guard process.terminationStatus == 0 else {
             throw Unavailable(description: "python failed: \(String(decoding: errors, as: UTF8.self))")
         }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads a pipe to its end on a thread of its own.
+    final class ErrorDrain: @unchecked Sendable {
+        private var data = Data()
+        private let done = NSCondition()
+        private var finished = false
+
+        init(_ pipe: Pipe) {
+            Thread {
+                let all = pipe.fileHandleForReading.readDataToEndOfFile()
+                self.done.lock()
+                self.data = all
+                self.finished = true
+                self.done.broadcast()
+                self.done.unlock()
+            }.start()
+        }
+
+        func wait() -> Data {
+            done.lock()
+            defer { done.unlock() }
+            while !finished { done.wait() }
+            return data
+        }
     }
 
     /// Runs blocking work (reading a child's output, waiting for its exit) on a thread of its
