@@ -25,6 +25,9 @@ public struct ParquetError: Error, Equatable, Sendable, CustomStringConvertible 
         case codec(CodecError)
         /// A column or row group that the caller asked for does not exist.
         case notFound(String)
+        /// Data or a call the writer cannot take (a null in a non-nullable column, a batch of
+        /// another schema, a write after `finish`).
+        case invalidInput(String)
     }
 
     /// What was wrong.
@@ -71,6 +74,7 @@ public struct ParquetError: Error, Equatable, Sendable, CustomStringConvertible 
         case .unsupported(let why): text = "unsupported: \(why)"
         case .codec(let error): text = "decompression failed: \(error)"
         case .notFound(let why): text = "not found: \(why)"
+        case .invalidInput(let why): text = "invalid input: \(why)"
         }
         var place: [String] = []
         if let rowGroup { place.append("row group \(rowGroup)") }

@@ -284,6 +284,7 @@ extension ParquetError.Kind {
         case .unsupported: "unsupported"
         case .codec: "codec"
         case .notFound: "notFound"
+        case .invalidInput: "invalidInput"
         }
     }
 }

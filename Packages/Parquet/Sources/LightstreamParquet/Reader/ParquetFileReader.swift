@@ -168,7 +168,7 @@ public final class ParquetFileReader: Sendable {
         let group = metadata.rowGroups[index]
         let rows = Int(group.rowCount)
         let columns = neededColumns
-        let results = ResultSlots(count: columns.count)
+        let results = ResultSlots<DecodedColumnChunk>(count: columns.count)
         let decodeOne: @Sendable (Int) -> Void = { [self] k in
             let column = columns[k]
             results.set(k, Result { () throws(ParquetError) -> DecodedColumnChunk in try decodeChunk(group: group, groupIndex: index, column: column) })
@@ -319,22 +319,5 @@ public struct ParquetBatchIterator: Sendable {
             nextGroup += 1
             position = 0
         }
-    }
-}
-
-/// One result per concurrent task, written once each.
-final class ResultSlots: Sendable {
-    private let results: Mutex<[Result<DecodedColumnChunk, ParquetError>?]>
-
-    init(count: Int) {
-        results = Mutex(Array(repeating: nil, count: count))
-    }
-
-    func set(_ index: Int, _ result: Result<DecodedColumnChunk, ParquetError>) {
-        results.withLock { $0[index] = result }
-    }
-
-    func get(_ index: Int) -> Result<DecodedColumnChunk, ParquetError> {
-        results.withLock { $0[index]! }
     }
 }
