@@ -1,5 +1,5 @@
 /// A page header (`PageHeader` of parquet.thrift) with the sub-header of its kind.
-struct ParquetPageHeader: Sendable {
+struct ParquetPageHeader: Hashable, Sendable {
     var type: ParquetPageType
     var uncompressedSize: Int
     var compressedSize: Int
@@ -8,19 +8,19 @@ struct ParquetPageHeader: Sendable {
     var dictionaryPage: DictionaryPage?
     var dataPageV2: DataPageV2?
 
-    struct DataPage: Sendable {
+    struct DataPage: Hashable, Sendable {
         var valueCount: Int
         var encoding: ParquetEncoding
         var definitionLevelEncoding: ParquetEncoding
         var repetitionLevelEncoding: ParquetEncoding
     }
 
-    struct DictionaryPage: Sendable {
+    struct DictionaryPage: Hashable, Sendable {
         var valueCount: Int
         var encoding: ParquetEncoding
     }
 
-    struct DataPageV2: Sendable {
+    struct DataPageV2: Hashable, Sendable {
         var valueCount: Int
         var nullCount: Int
         var rowCount: Int
