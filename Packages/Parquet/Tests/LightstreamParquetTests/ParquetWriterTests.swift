@@ -156,7 +156,8 @@ import Vec64
         let columns = nullable.map { field -> ArrayData in
             var random = RandomArrays(seed: 3)
             let full = random.array(field.type, length: 50, nullable: false)
-            return ArrayData(type: full.type, length: 50, validity: Buffer(copying: [UInt8](repeating: 0, count: 7)),
+            // The null type has no validity bitmap: all its slots are null by type.
+            return ArrayData(type: full.type, length: 50, validity: full.type == .null ? nil : Buffer(copying: [UInt8](repeating: 0, count: 7)),
                              buffers: full.buffers, children: full.children, dictionary: full.dictionary)
         }
         let table = try Table(schema: schema, batches: [try RecordBatch(schema: schema, columns: columns, length: 50)])
@@ -288,6 +289,36 @@ import Vec64
         #expect(read.batches[0].columns[0].logicallyEquals(batch.columns[0]))
     }
 
+    @Test("nullable columns without nulls: v2 pages keep the Arrow buffer, compressed or not",
+          arguments: [ParquetCompression.uncompressed, .snappy])
+    func zeroCopyNullablePages(_ compression: ParquetCompression) throws {
+        let values = Buffer(values: (0..<50_000).map { Double($0) / 4 })
+        let schema = Schema([Field("x", .float64)])
+        let batch = try RecordBatch(schema: schema, columns: [ArrayData(type: .float64, length: 50_000, buffers: [values])], length: 50_000)
+        var options = ParquetWriteOptions()
+        options.compression = compression
+        options.dictionary = false
+        options.dataPageVersion = .v2
+        options.pageChecksums = true
+        let sink = CollectingSink()
+        var writer = try ParquetWriter(sink: sink, schema: schema, options: options)
+        try writer.write(batch)
+        try writer.finish()
+        #expect(sink.pieces.contains { $0.sharesOwner(with: values) } == (compression == .uncompressed))
+        var read = ParquetReadOptions()
+        read.verifyChecksums = true
+        let table = try ParquetFileReader(buffer: sink.joined(), options: read).readAll()
+        #expect(table.batches[0].columns[0].logicallyEquals(batch.columns[0]))
+    }
+
+    @Test func malformedArraysAreAnErrorNotACrash() throws {
+        let schema = Schema([Field("s", .utf8)])
+        // Offsets past the end of the data.
+        let broken = ArrayData(type: .utf8, length: 2, buffers: [Buffer(values: [Int32(0), 3, 900]), Buffer(copying: Array("abc".utf8))])
+        var writer = try ParquetWriter(sink: MemorySink(), schema: schema)
+        #expect(throws: ParquetError.self) { try writer.write(try RecordBatch(schema: schema, columns: [broken], length: 2)) }
+    }
+
     @Test func arrowDictionariesAreWrittenFromTheirDictionary() throws {
         // Two batches with different dictionaries: one chunk dictionary of the distinct values.
         let type = DataType.dictionary(index: .int32, value: .utf8, ordered: false)
@@ -302,6 +333,50 @@ import Vec64
         let reader = try ParquetFileReader(buffer: try Self.write(table, ParquetWriteOptions()))
         #expect(reader.metadata.rowGroups[0].columns[0].metadata?.encodings.contains(.rleDictionary) == true)
         try Self.expectEqual(Self.plain(try reader.readAll()), Self.plain(table), "dictionaries")
+    }
+
+    @Test func dictionaryEntriesThatAreNullAreWrittenAsNulls() throws {
+        // Slot 1 points at a null dictionary entry, slot 3 is a null index: both are null.
+        let type = DataType.dictionary(index: .int8, value: .utf8, ordered: false)
+        let schema = Schema([Field("d", type)])
+        var s = StringBuilder()
+        s.append("a"); s.appendNull(); s.append("c")
+        var ib = PrimitiveBuilder<Int8>()
+        for v: Int8? in [0, 1, 2, nil, 1, 0] { ib.append(v) }
+        let ix = ib.finish()
+        let array = ArrayData(type: type, length: 6, validity: ix.validity, buffers: ix.buffers, dictionary: s.finish())
+        let table = try Table(schema: schema, batches: [try RecordBatch(schema: schema, columns: [array], length: 6)])
+        let read = try ParquetFileReader(buffer: try Self.write(table, ParquetWriteOptions())).readAll()
+        let column = read.batches[0].columns[0]
+        #expect((0..<6).map { column.isNull($0) } == [false, true, false, true, true, false])
+        #expect(read.batches[0].columns[0].nullCount == 3)
+        var options = ParquetWriteOptions()
+        options.dictionary = false
+        let plainRead = try ParquetFileReader(buffer: try Self.write(table, options)).readAll()
+        #expect(plainRead.batches[0].columns[0].nullCount == 3)
+        // A non-nullable field whose dictionary entry is null is refused like any null.
+        let required = Schema([Field("d", type, nullable: false)])
+        let dense = ArrayData(type: type, length: 2, buffers: [Buffer(values: [Int8(0), 1])], dictionary: array.dictionary)
+        var writer = try ParquetWriter(sink: MemorySink(), schema: required)
+        #expect(throws: ParquetError.self) {
+            try writer.write(try RecordBatch(schema: required, columns: [dense], length: 2))
+            try writer.finish()
+        }
+    }
+
+    @Test func listsOfDictionariesRoundTrip() throws {
+        let dictionaryType = DataType.dictionary(index: .int32, value: .utf8, ordered: false)
+        let listType = DataType.list(Field("element", dictionaryType))
+        let schema = Schema([Field("l", listType)])
+        var s = StringBuilder()
+        for w in ["p", "q", "r"] { s.append(w) }
+        let values = ArrayData(type: dictionaryType, length: 5, buffers: [Buffer(values: [Int32(2), 0, 1, 1, 2])], dictionary: s.finish())
+        // [[r, p], null, [], [q, q, r]]
+        let list = ArrayData(type: listType, length: 4, validity: Bitmap([true, false, true, true]).alignedBuffer(),
+                             buffers: [Buffer(values: [Int32(0), 2, 2, 2, 5])], children: [values])
+        let table = try Table(schema: schema, batches: [try RecordBatch(schema: schema, columns: [list], length: 4)])
+        let read = try ParquetFileReader(buffer: try Self.write(table, ParquetWriteOptions())).readAll()
+        try Self.expectEqual(Self.plain(read), Self.plain(table), "list<dictionary>")
     }
 
     @Test func manyRowsManyRowGroups() throws {

@@ -177,7 +177,8 @@ struct ColumnChunkWriter {
             } else {
                 perValue = width ?? 0
             }
-            if !hasDefinitions && !hasRepetitions && perValue > 0 && physical != .byteArray {
+            let dense = !hasRepetitions && leaf.selection.count == leaf.levelCount
+            if dense && perValue > 0 && physical != .byteArray {
                 // Flat required fixed width: arithmetic.
                 let byRows = roomRows
                 let byBytes = Swift.max(1, roomBytes / perValue)
@@ -213,7 +214,8 @@ struct ColumnChunkWriter {
             }
             // A full page of a required fixed-width column in PLAIN: its body is the Arrow buffer.
             if pendingLevels == 0, taken == end - entry, !usingDictionary, dictionaryValues == nil, valueEncoding == .plain,
-               !hasDefinitions, !hasRepetitions, taken >= settings.dataPageRows || taken * (width ?? 0) >= settings.dataPageBytes,
+               !hasRepetitions, !hasDefinitions || codec == nil || settings.pageVersion == .v2,
+               taken >= settings.dataPageRows || taken * (width ?? 0) >= settings.dataPageBytes,
                let borrowed = source.borrowed(position, position + taken) {
                 try writeBorrowedPage(source, borrowed, position ..< position + taken)
                 entry = end
@@ -413,9 +415,10 @@ struct ColumnChunkWriter {
         }
     }
 
-    /// Writes values `positions` of `source` (a required column without levels) as one PLAIN
-    /// page whose body is `borrowed`, a slice of the Arrow buffer: no copy without compression,
-    /// and the compressor reads the Arrow memory directly with one.
+    /// Writes values `positions` of `source` (a column without repetition whose entries here are
+    /// all values: required, or optional without nulls) as one PLAIN page whose values are
+    /// `borrowed`, a slice of the Arrow buffer: written by reference without compression, and
+    /// read by the compressor in place with one (v2 pages, or v1 pages without levels).
     private mutating func writeBorrowedPage(_ source: LeafValues, _ borrowed: Buffer, _ positions: Range<Int>) throws(ParquetError) {
         if settings.statistics {
             borrowed.withUnsafeBytes { raw in
@@ -435,19 +438,28 @@ struct ColumnChunkWriter {
             }
         }
         if !encodings.contains(.plain) { encodings.append(.plain) }
-        let body = codec == nil ? borrowed : try borrowed.withUnsafeBytes { (b) throws(ParquetError) in try compress(b) }
-        var header: ParquetPageHeader
         let n = positions.count
+        var levels = Vec64<UInt8>()
+        if maxDefinition > 0 {
+            levels = encodeLevels(Vec64(repeating: maxDefinition, count: 1), count: n, maximum: maxDefinition,
+                                  prefixed: settings.pageVersion == .v1)
+            if !encodings.contains(.rle) { encodings.append(.rle) }
+        }
+        let values = codec == nil ? borrowed : try borrowed.withUnsafeBytes { (b) throws(ParquetError) in try compress(b) }
+        var body: [Buffer] = levels.isEmpty ? [values] : [levels.freeze(), values]
+        var header: ParquetPageHeader
+        let bodySize = body.reduce(0) { $0 + $1.count }
         if settings.pageVersion == .v2 {
-            header = ParquetPageHeader(type: .dataPageV2, uncompressedSize: borrowed.count, compressedSize: body.count)
-            header.dataPageV2 = .init(valueCount: n, nullCount: 0, rowCount: n, encoding: .plain, definitionLevelsByteLength: 0,
+            header = ParquetPageHeader(type: .dataPageV2, uncompressedSize: levels.count + borrowed.count, compressedSize: bodySize)
+            header.dataPageV2 = .init(valueCount: n, nullCount: 0, rowCount: n, encoding: .plain, definitionLevelsByteLength: levels.count,
                                       repetitionLevelsByteLength: 0, isCompressed: codec != nil)
         } else {
-            header = ParquetPageHeader(type: .dataPage, uncompressedSize: borrowed.count, compressedSize: body.count)
+            header = ParquetPageHeader(type: .dataPage, uncompressedSize: levels.count + borrowed.count, compressedSize: bodySize)
             header.dataPage = .init(valueCount: n, encoding: .plain, definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle)
         }
+        if body.isEmpty { body = [Buffer()] }
         pendingLevels = n
-        try writePage(header, body: body, uncompressedSize: borrowed.count, rows: n)
+        try writePage(header, body: body, uncompressedSize: levels.count + borrowed.count, rows: n)
         pendingLevels = 0
     }
 
@@ -466,8 +478,35 @@ struct ColumnChunkWriter {
     // MARK: - Pages
 
     /// Encodes the levels with the RLE/bit-packed hybrid (length-prefixed for v1 pages).
-    private func encodeLevels(_ levels: Vec64<Int16>, maximum: Int16, prefixed: Bool) -> Vec64<UInt8> {
-        var encoder = RLEBitPackedHybridEncoder(bitWidth: Self.bitWidth(Int(maximum) + 1))
+    private func encodeLevels(_ levels: Vec64<Int16>, count: Int? = nil, maximum: Int16, prefixed: Bool) -> Vec64<UInt8> {
+        let bitWidth = Self.bitWidth(Int(maximum) + 1)
+        // All levels alike (no nulls, no lists): one RLE run, without feeding each level.
+        // `count` repeats a single given level that many times.
+        let uniform = count != nil || levels.withUnsafeBufferPointer { l -> Bool in
+            guard let first = l.first else { return false }
+            var same = true
+            for v in l where v != first { same = false; break }
+            return same
+        }
+        let total = count ?? levels.count
+        if uniform && total <= Int(Int32.max) {
+            var out = Vec64<UInt8>()
+            if prefixed { out.append(contentsOf: [0, 0, 0, 0]) }
+            Varint.append(UInt64(total) << 1, to: &out)
+            var value = UInt16(bitPattern: levels[0])
+            for _ in 0..<((bitWidth + 7) / 8) {
+                out.append(UInt8(truncatingIfNeeded: value))
+                value >>= 8
+            }
+            if prefixed {
+                let length = UInt32(out.count - 4).littleEndian
+                out.withUnsafeMutableBufferPointer { o in
+                    withUnsafeBytes(of: length) { for k in 0..<4 { o[k] = $0[k] } }
+                }
+            }
+            return out
+        }
+        var encoder = RLEBitPackedHybridEncoder(bitWidth: bitWidth)
         levels.withUnsafeBufferPointer { encoder.append(contentsOf: $0) }
         return prefixed ? encoder.finishLengthPrefixed() : encoder.finish()
     }
@@ -624,18 +663,25 @@ struct ColumnChunkWriter {
 
     /// Appends a page (header and body) to the chunk, with its page-index entries.
     private mutating func writePage(_ header: ParquetPageHeader, body: Buffer, uncompressedSize: Int, rows: Int) throws(ParquetError) {
+        try writePage(header, body: [body], uncompressedSize: uncompressedSize, rows: rows)
+    }
+
+    /// Appends a page whose body is `body`'s pieces back to back.
+    private mutating func writePage(_ header: ParquetPageHeader, body: [Buffer], uncompressedSize: Int, rows: Int) throws(ParquetError) {
         var header = header
+        try Self.checkPageSizes(header, column: plan.dottedPath)
         if settings.checksums {
             var crc = CRC32()
-            body.withUnsafeBytes { crc.update($0) }
+            for piece in body { piece.withUnsafeBytes { crc.update($0) } }
             header.crc = crc.value
         }
         let headerBytes = header.thriftEncoded().freeze()
-        let location = ParquetPageLocation(offset: Int64(dataBytes), compressedPageSize: headerBytes.count + body.count,
+        let bodySize = body.reduce(0) { $0 + $1.count }
+        let location = ParquetPageLocation(offset: Int64(dataBytes), compressedPageSize: headerBytes.count + bodySize,
                                            firstRowIndex: Int64(pageFirstRow))
         dataPages.append(headerBytes)
-        dataPages.append(body)
-        dataBytes += headerBytes.count + body.count
+        dataPages.append(contentsOf: body)
+        dataBytes += headerBytes.count + bodySize
         uncompressedBytes += headerBytes.count + uncompressedSize
         totalLevels += pendingLevels
         pageFirstRow += rows
@@ -652,6 +698,15 @@ struct ColumnChunkWriter {
     }
 
     private var pageFirstRow = 0
+
+    /// Page sizes and counts are 32-bit in the format: a page past them is an error, not a trap.
+    static func checkPageSizes(_ header: ParquetPageHeader, column: String) throws(ParquetError) {
+        let counts = [header.uncompressedSize, header.compressedSize, header.dataPage?.valueCount ?? 0,
+                      header.dataPageV2?.valueCount ?? 0, header.dictionaryPage?.valueCount ?? 0]
+        guard counts.allSatisfy({ $0 <= Int(Int32.max) }) else {
+            throw ParquetError(.limitExceeded("column \(column): a page of \(header.uncompressedSize) bytes or more than 2^31 values"))
+        }
+    }
 
     // MARK: - Finishing
 
@@ -679,6 +734,7 @@ struct ColumnChunkWriter {
             let body = try plain.withUnsafeBytes { (p) throws(ParquetError) in try compressOrBorrow(p, plain) }
             var header = ParquetPageHeader(type: .dictionaryPage, uncompressedSize: plain.count, compressedSize: body.count)
             header.dictionaryPage = .init(valueCount: count, encoding: .plain)
+            try Self.checkPageSizes(header, column: plan.dottedPath)
             if settings.checksums {
                 var crc = CRC32()
                 body.withUnsafeBytes { crc.update($0) }

@@ -64,7 +64,7 @@ enum LevelShredder {
             entries.repetition.reserveCapacity(column.length)
             for _ in 0..<column.length { entries.repetition.append(0) }
         }
-        var array = column
+        var array = foldingDictionaryNulls(column)
         var definition: Int16 = 0
         var repetition: Int16 = 0
         var values = column
@@ -100,7 +100,7 @@ enum LevelShredder {
                         for k in 0..<index.count where index[k] >= 0 { index[k] += offset }
                     }
                 }
-                array = array.children[child]
+                array = foldingDictionaryNulls(array.children[child])
             case .repeated:
                 definition += 1
                 repetition += 1
@@ -134,7 +134,7 @@ enum LevelShredder {
                     }
                 }
                 entries = next
-                array = array.children[0]
+                array = foldingDictionaryNulls(array.children[0])
             }
         }
         // Present entries carry the maximum definition level; gather their slots.
@@ -157,6 +157,7 @@ enum LevelShredder {
 
     /// A top-level leaf: no repetition; definition levels are the validity bits.
     private static func flat(_ column: ArrayData, optional: Bool, path: String) throws(ParquetError) -> ShreddedLeaf {
+        let column = foldingDictionaryNulls(column)
         let n = column.length
         let nulls = column.type == .null ? n : column.nullCount
         guard optional else {
@@ -182,5 +183,21 @@ enum LevelShredder {
         }
         return ShreddedLeaf(definitionLevels: definitions, repetitionLevels: Vec64(), levelCount: n, rowCount: n,
                             values: column, selection: .indices(indices))
+    }
+
+    /// A dictionary array whose dictionary holds nulls, with the slots that point at a null
+    /// entry made null slots: Arrow's logical nulls, written as Parquet nulls rather than as the
+    /// entry's bytes. Other arrays come back as they are.
+    static func foldingDictionaryNulls(_ array: ArrayData) -> ArrayData {
+        guard case .dictionary = array.type, let dictionary = array.dictionary, dictionary.nullCount > 0 else { return array }
+        let offset = array.offset
+        let validity = Bitmap((0 ..< offset + array.length).lazy.map { bit in
+            guard bit >= offset, array.isValid(bit - offset) else { return false }
+            let index = array.integerValue(at: bit - offset)
+            // An index outside the dictionary stays valid: the writer reports it.
+            return index < 0 || index >= dictionary.length || dictionary.isValid(index)
+        })
+        return ArrayData(type: array.type, length: array.length, offset: offset, validity: validity.alignedBuffer(),
+                         buffers: array.buffers, children: array.children, dictionary: dictionary)
     }
 }

@@ -72,6 +72,11 @@ public struct ParquetWriteOptions: Sendable, Hashable {
     public var createdBy = "lightstream version 0.1.0"
     /// Whether the column chunks of a row group are encoded on several threads.
     public var useThreads = true
+    /// Whether each batch is validated (`RecordBatch.validate()`: offsets, lengths, UTF-8)
+    /// before it is encoded, so a malformed array is an error rather than a crash. Turn it off
+    /// only for batches that are known valid (read by this library's readers, built by its
+    /// builders).
+    public var validatesInput = true
     /// Per-column overrides, by dotted leaf path (`a.b`) or the name of a group above leaves
     /// (`a`); the longest matching path wins.
     public var columns: [String: ParquetColumnOptions] = [:]
@@ -85,8 +90,9 @@ extension ParquetWriteOptions {
     func settings(for path: [String]) -> ColumnWriteSettings {
         var settings = ColumnWriteSettings(
             compression: compression, compressionLevel: compressionLevel, dictionary: dictionary, encoding: encoding,
-            statistics: statistics, dataPageBytes: Swift.max(1, dataPageBytes), dataPageRows: Swift.max(1, dataPageRows),
-            dictionaryPageBytes: dictionaryPageBytes, pageVersion: dataPageVersion, pageIndex: pageIndex,
+            statistics: statistics, dataPageBytes: Swift.min(Swift.max(1, dataPageBytes), 1 << 30),
+            dataPageRows: Swift.min(Swift.max(1, dataPageRows), 1 << 30),
+            dictionaryPageBytes: Swift.min(Swift.max(0, dictionaryPageBytes), 1 << 30), pageVersion: dataPageVersion, pageIndex: pageIndex,
             checksums: pageChecksums, maximumStatisticsBytes: maximumStatisticsBytes)
         // Apply matching overrides from the shortest prefix to the longest.
         for length in stride(from: 1, through: path.count, by: 1) {

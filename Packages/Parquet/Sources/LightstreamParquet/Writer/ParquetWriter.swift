@@ -70,6 +70,9 @@ public struct ParquetWriter<Sink: ByteSink> {
               zip(batch.schema.fields, schema.fields).allSatisfy({ $0.type == $1.type && $0.name == $1.name }) else {
             throw ParquetError(.invalidInput("a batch of schema \(batch.schema) for a writer of \(schema)"))
         }
+        if options.validatesInput {
+            do { try batch.validate() } catch { throw ParquetError(.invalidInput("the batch is not valid Arrow data: \(error)")) }
+        }
         var rest = batch
         while rest.length > 0 {
             let room = options.rowGroupRows - bufferedRows
@@ -131,7 +134,7 @@ public struct ParquetWriter<Sink: ByteSink> {
         self.sink = sink
         rowGroups.append(ParquetRowGroup(columns: columns, totalByteSize: uncompressed, rowCount: Int64(rows),
                                          fileOffset: Int64(groupStart), totalCompressedSize: Int64(position - groupStart),
-                                         ordinal: rowGroups.count))
+                                         ordinal: rowGroups.count <= Int(Int16.max) ? rowGroups.count : nil))
         pageIndexes.append(indexes)
         rowCount += Int64(rows)
     }
